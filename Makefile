@@ -1,0 +1,31 @@
+# Two commands on a fresh machine (only Python 3.11+, make and apt needed):
+#   make run    create .venv, install, build the graph of seeds/ into build/
+#   make test   the same set-up, then the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: install run test validate score clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/kg build seeds/ --out build/
+	$(BIN)/kg validate build/
+
+test: install
+	$(BIN)/python -m pytest -q
+
+# Score the built graph against the hand-annotated seed facts (a copy of the evaluation in tests/fixtures).
+score: run
+	$(BIN)/python tests/fixtures/score.py build/kg.ttl --gold tests/fixtures/gold --verbose
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,42 @@
+"""cckg: a knowledge graph of international cooperation, read from English reports.
+
+The Python API that the CLI and the notebooks share::
+
+    import kg
+    graph = kg.build(["seeds/"], "build/")          # -> KnowledgeGraph
+    rows = kg.query(graph, "SELECT ?f WHERE { ?f a cckg:AidFlow }")
+    graph = kg.open_graph("build/")                  # a graph built earlier
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.graph import KnowledgeGraph
+from kg.pipeline import build
+
+__all__ = ["KnowledgeGraph", "build", "open_graph", "query", "validate"]
+__version__ = "0.1.0"
+
+
+def open_graph(build_dir: str | Path) -> KnowledgeGraph:
+    """Open the graph that `kg build` wrote into `build_dir`."""
+    return KnowledgeGraph.open(build_dir)
+
+
+def query(graph: KnowledgeGraph | str | Path, sparql: str, **bindings: object):
+    """Run a SPARQL query on a graph (or on the graph built in a folder).
+
+    Keyword arguments bind query variables safely: `query(g, q, country=URIRef(...))`.
+    """
+    if not isinstance(graph, KnowledgeGraph):
+        graph = open_graph(graph)
+    return graph.query(sparql, bindings)
+
+
+def validate(graph: KnowledgeGraph | str | Path):
+    """Check a graph against the SHACL shapes; returns a `kg.validate.ValidationReport`."""
+    from kg.validate import validate_graph
+
+    if not isinstance(graph, KnowledgeGraph):
+        graph = open_graph(graph)
+    return validate_graph(graph)

@@ -1,0 +1,146 @@
+"""The `kg` command: a thin shell over the Python API (`kg.build`, `kg.query`, `kg.validate`)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import CckgError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Build and read a knowledge graph of international cooperation.")
+console = Console()
+errors = Console(stderr=True)
+
+
+class ExportFormat(str, Enum):
+    ttl = "ttl"
+    nt = "nt"
+    trig = "trig"
+    jsonld = "jsonld"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+def main() -> None:
+    """Entry point: run the app, turning cckg errors into one line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except CckgError as err:
+        errors.print(f"error: {err}", markup=False, highlight=False)
+        sys.exit(err.exit_code)
+    except (typer.Exit, typer.Abort) as stop:
+        sys.exit(getattr(stop, "exit_code", 1))
+    except Exception as err:  # click usage errors carry their own exit code
+        code = getattr(err, "exit_code", None)
+        if code is None:
+            raise
+        if hasattr(err, "show"):
+            err.show()
+        sys.exit(code)
+
+
+@app.command()
+def build(
+    paths: list[Path] = typer.Argument(..., help="Document files or folders."),
+    out: Path = typer.Option(Path("build"), "--out", "-o", help="Folder for the store and exports."),
+    formats: list[ExportFormat] = typer.Option([ExportFormat.ttl], "--format", "-f",
+                                               help="Export format(s); repeat for several."),
+) -> None:
+    """Read documents, extract facts and write the graph (store + exports)."""
+    import kg
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[name]}"), TimeElapsedColumn(), console=console,
+                  transient=not console.is_terminal) as bar:
+        task = bar.add_task("extracting", total=None, name="")
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, name=name)
+
+        graph = kg.build(paths, out, formats=[f.value for f in formats], progress=step)
+    summary = graph.summary
+    table = Table(title=f"built {out}", show_header=False)
+    table.add_row("documents", str(summary.documents))
+    table.add_row("sentences", str(summary.sentences))
+    for kind, count in summary.actors_by_kind.items():
+        table.add_row(f"actors: {kind}", str(count))
+    table.add_row("aid flows", str(summary.aid_flows))
+    table.add_row("interactions", str(summary.interactions))
+    table.add_row("positions", str(summary.positions))
+    table.add_row("triples", str(summary.triples))
+    table.add_row("seconds", f"{summary.seconds:.1f}")
+    console.print(table)
+
+
+@app.command()
+def query(
+    build_dir: Path = typer.Argument(..., help="Folder written by `kg build`."),
+    sparql: str = typer.Argument(..., help="A SPARQL query, or the path of a .rq file."),
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Run a SPARQL query on a built graph and print the results."""
+    import kg
+
+    text = Path(sparql).read_text(encoding="utf-8") if sparql.endswith(".rq") and Path(sparql).is_file() else sparql
+    result = kg.query(build_dir, text)
+    if result.type == "ASK":
+        console.print(str(bool(result.askAnswer)).lower())
+        return
+    if result.type in {"CONSTRUCT", "DESCRIBE"}:
+        sys.stdout.write(result.graph.serialize(format="turtle"))
+        return
+    names = [str(v) for v in result.vars]
+    rows = [["" if value is None else str(value) for value in row] for row in result]
+    print_rows(names, rows, fmt)
+
+
+def print_rows(names: list[str], rows: list[list[str]], fmt: TableFormat) -> None:
+    """Print result rows as a table, CSV, TSV or JSON."""
+    if fmt is TableFormat.json:
+        sys.stdout.write(json.dumps([dict(zip(names, row)) for row in rows], indent=2, ensure_ascii=False) + "\n")
+    elif fmt in {TableFormat.csv, TableFormat.tsv}:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt is TableFormat.csv else "\t", lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(*names)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def validate(build_dir: Path = typer.Argument(..., help="Folder written by `kg build`.")) -> None:
+    """Check the built graph against the SHACL shapes; exit 1 on any violation."""
+    import kg
+
+    report = kg.validate(build_dir)
+    for violation in report.violations:
+        console.print(f"{violation.severity}: {violation.focus} {violation.path}: {violation.message}",
+                      markup=False, highlight=False)
+    if report.conforms:
+        console.print("conforms: 0 violations")
+        return
+    console.print(f"{len(report.violations)} violation(s)")
+    raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""The errors cckg raises. The CLI turns each into one line and a non-zero exit."""
+from __future__ import annotations
+
+
+class CckgError(Exception):
+    """Base class of every error cckg raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(CckgError):
+    """A document cannot be read: missing, empty, binary or undecodable.
+
+    Args:
+        path: the file (or folder) at fault.
+        problem: what is wrong with it, in a few words.
+    """
+
+    exit_code = 2
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class StoreError(CckgError):
+    """The graph store is missing, locked or unreadable."""
+
+    exit_code = 3
+
+
+class QueryError(CckgError):
+    """A SPARQL query is malformed or cannot be run."""
+
+    exit_code = 4

@@ -1,0 +1,96 @@
+"""Extract: from a parsed document to typed records, one extractor per fact type.
+
+`extract_document` walks a document's paragraphs through the spaCy pipeline sentence by
+sentence and runs the extractors on each sentence: positions first (so interactions know
+each person's country), then aid flows, then interactions. It carries a date from one
+sentence of a paragraph to the next ("On March 21 ... The team ...") and remembers the last
+actor for pronouns.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.actors import ActorReader, extract_positions
+from kg.extract.aid import extract_aid_flows
+from kg.extract.interactions import extract_interactions
+from kg.extract.quantities import parse_date
+from kg.types import DocumentFacts, Evidence, SourceDocument
+
+__all__ = ["extract_document", "extract_documents", "sentence_date"]
+
+#: Raised whenever the extractors change what they produce; stored with each document.
+EXTRACTOR_VERSION = "0.1.0"
+
+
+def extract_documents(documents: Iterable[SourceDocument], nlp: Language, *,
+                      batch_size: int = 64) -> Iterator[DocumentFacts]:
+    """Extract facts from many documents, streaming their paragraphs through `nlp.pipe`."""
+    for document in documents:
+        yield extract_document(document, nlp, batch_size=batch_size)
+
+
+def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int = 64) -> DocumentFacts:
+    """Every aid flow, interaction and position stated in one document."""
+    reader = ActorReader()
+    flows, interactions, positions = [], [], []
+    sentences = 0
+    texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
+    for paragraph, parsed in zip(document.paragraphs, nlp.pipe(texts, batch_size=batch_size)):
+        date = None
+        for sent in parsed.sents:
+            if not sent.text.strip():
+                continue
+            sentences += 1
+            evidence = _evidence(document, paragraph.start, sent)
+            date = sentence_date(sent, document.year) or date
+            found_positions = list(extract_positions(sent, reader, evidence))
+            positions.extend(found_positions)
+            flows.extend(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))
+            interactions.extend(extract_interactions(sent, reader, evidence, found_positions, date=date))
+            _remember_subject(sent, reader)
+    return DocumentFacts(document=document, sentence_count=sentences, aid_flows=tuple(flows),
+                         interactions=tuple(interactions), positions=tuple(positions))
+
+
+def sentence_date(sent: Span, year: int | None) -> str | None:
+    """The first date a sentence states, completed with the document's year."""
+    for ent in sent.ents:
+        if ent.label_ == "DATE":
+            date = parse_date(ent.text, year)
+            if date:
+                return date
+    return None
+
+
+def _paragraph_text(document: SourceDocument, start: int, end: int) -> str:
+    # a line break inside a paragraph is only the page's width: parse it as a space
+    return document.text[start:end].replace("\n", " ")
+
+
+def _evidence(document: SourceDocument, offset: int, sent: Span) -> Evidence:
+    start = offset + sent.start_char
+    end = offset + sent.end_char
+    while end > start and document.text[end - 1].isspace():
+        end -= 1
+    return Evidence(file_name=document.file_name, content_hash=document.content_hash,
+                    text=document.text[start:end], start=start, end=end)
+
+
+def _remember_subject(sent: Span, reader: ActorReader) -> None:
+    """Remember the main clause's subject when it is an actor: the next "it" may be it."""
+    root = sent.root
+    for child in root.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            actor = reader.actor(child)
+            if actor is not None and child.lower_ not in {"it", "its", "they"}:
+                reader.remember(actor)
+            return
+
+
+def parsed_paragraphs(document: SourceDocument, nlp: Language) -> Iterator[Doc]:
+    """The document's paragraphs parsed by `nlp` (for notebooks and debugging)."""
+    texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
+    yield from nlp.pipe(texts)

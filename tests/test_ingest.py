@@ -1,0 +1,98 @@
+"""Ingest: decoding, paragraphs, page furniture and cited sources."""
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import InputError
+from kg.ingest import decode, find_documents, parse_text, read_document, read_documents
+
+ARTICLE = """Aid news of the week
+
+Published: 2021-03-02
+
+The Ruritanian government donated 10,000 masks to Freedonia on Monday.
+photo_2021_0301.jpg
+Officials said more help would follow.¹
+
+¹ Ministry statement, March 1, 2021, https://example.org/statement.html.
+
+A long sentence that was cut by the page
+width goes on in the next line.
+"""
+
+
+def paragraphs(doc):
+    return [doc.text[p.start:p.end] for p in doc.paragraphs]
+
+
+def test_prose_paragraphs_skip_furniture():
+    doc = parse_text(ARTICLE, "a.txt")
+    assert paragraphs(doc) == [
+        "The Ruritanian government donated 10,000 masks to Freedonia on Monday.",
+        "Officials said more help would follow.¹",
+        "A long sentence that was cut by the page\nwidth goes on in the next line.",
+    ]
+
+
+def test_footnote_urls_become_cited_sources():
+    assert parse_text(ARTICLE, "a.txt").cited_sources == ("https://example.org/statement.html",)
+
+
+def test_title_and_date_are_guessed_without_metadata():
+    doc = parse_text(ARTICLE, "a.txt")
+    assert doc.title == "Aid news of the week"
+    assert doc.date == "2021-03-02" and doc.year == 2021
+
+
+def test_metadata_wins_over_guesses():
+    doc = parse_text(ARTICLE, "a.txt", {"title": "T", "date": "2020-05-01", "publisher": "P"})
+    assert (doc.title, doc.date, doc.publisher) == ("T", "2020-05-01", "P")
+
+
+def test_offsets_slice_the_text():
+    doc = parse_text(ARTICLE, "a.txt")
+    for p in doc.paragraphs:
+        assert doc.text[p.start:p.end].strip() == doc.text[p.start:p.end]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "latin-1"])
+def test_decodes_common_encodings(encoding):
+    text = "Le gouvernement a fait un don à la Côte d'Ivoire. " * 5
+    data = text.encode(encoding)
+    if encoding == "utf-16-le":  # no BOM
+        data = text.encode("utf-16-le")
+    decoded, _ = decode(data)
+    assert decoded.strip() == text.strip()
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"", "empty file"),
+    (b"   \n\n", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "binary"),
+])
+def test_bad_bytes_are_refused_with_the_problem(data, problem):
+    with pytest.raises(InputError, match=problem):
+        decode(data, "x.txt")
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        find_documents([tmp_path / "nope.txt"])
+    with pytest.raises(InputError, match="holds no documents"):
+        find_documents([tmp_path])
+
+
+def test_folder_reads_sources_yaml(tmp_path):
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "sources.yaml").write_text("b.txt:\n  title: From YAML\n  url: https://example.org/b\n")
+    [doc] = list(read_documents([tmp_path]))
+    assert doc.title == "From YAML" and doc.url == "https://example.org/b"
+
+
+def test_error_names_the_file(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(InputError) as err:
+        read_document(path)
+    assert str(err.value) == f"{path}: empty file"
