@@ -17,8 +17,9 @@ from kg.store import STORE_DIR, open_dataset
 
 #: Serialization formats of `kg build --format` and their file suffixes.
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
-PREFIXES = {"cckg": CCKG._NS, "id": ID, "prov": PROV, "schema": SCHEMA, "skos": SKOS,
-            "dcterms": DCTERMS, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "wd": WIKIDATA}
+PREFIXES = {prefix: str(namespace) for prefix, namespace in {
+    "cckg": CCKG._NS, "id": ID, "prov": PROV, "schema": SCHEMA, "skos": SKOS,
+    "dcterms": DCTERMS, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "wd": WIKIDATA}.items()}
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 

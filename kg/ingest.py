@@ -248,7 +248,10 @@ def _is_prose(line: str) -> bool:
     words = line.split()
     if _URL.fullmatch(line.strip()):
         return False
-    return len(words) >= 4 and bool(_TERMINAL.search(line)) and _LATIN.search(line) is not None
+    if _LATIN.search(line) is None:
+        return False
+    # a long line cut short by a page break is prose even without its final full stop
+    return len(words) >= 15 or (len(words) >= 4 and bool(_TERMINAL.search(line)))
 
 
 def _guess_date(head: str) -> str | None:

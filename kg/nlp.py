@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from kg.gazetteer import Gazetteer, load_gazetteer
 
@@ -55,9 +57,58 @@ def add_rulers(nlp: Language, gaz: Gazetteer) -> None:
                          config={"validate": False, "overwrite_ents": True})
     ruler.add_patterns(actor_patterns(gaz))
     titles = nlp.add_pipe("span_ruler", name="cckg_title_ruler",
-                          config={"spans_key": TITLES_KEY, "phrase_matcher_attr": "LOWER"})
+                          config={"spans_key": TITLES_KEY, "phrase_matcher_attr": "LOWER",
+                                  "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}})
     titles.add_patterns([{"label": "TITLE", "pattern": form, "id": title.title}
                          for form, title in sorted(gaz.titles.items())])
+    nlp.add_pipe("cckg_person_names", last=True)
+
+
+@Language.component("cckg_person_names")
+def complete_person_names(doc: Doc) -> Doc:
+    """Mend person names the statistical model gets wrong, using the titles found.
+
+    The small English model often stops a name at a hyphen or before a last capitalised
+    word ("Moon Jae-in" comes out as "Moon Jae"), misses a name after a title ("Mayor
+    Park Won-soon"), or takes a title word for a name ("Councilor").
+    """
+    title_tokens = {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
+    entities = [e for e in doc.ents
+                if not (e.label_ == "PERSON" and all(i in title_tokens for i in range(e.start, e.end)))]
+    taken = {i for ent in entities for i in range(ent.start, ent.end)}
+    for title in doc.spans.get(TITLES_KEY, []):
+        # a capitalised name right after a title: "Premier Li Keqiang", "Mayor of Seoul Park Won-soon"
+        start = title.end
+        if start + 1 < len(doc) and doc[start].lower_ == "of" and start + 1 in taken:
+            start = next(e.end for e in entities if e.start <= start + 1 < e.end)
+        end = _name_end(doc, start, taken | title_tokens)
+        if end - start >= 2 or (end - start == 1 and _name_end(doc, start, set()) == end and doc[start].pos_ == "PROPN"):
+            entities.append(Span(doc, start, end, label="PERSON"))
+            taken.update(range(start, end))
+    for n, ent in enumerate(entities):
+        if ent.label_ == "PERSON":
+            end = _name_end(doc, ent.end, taken, continuing=True)
+            if end != ent.end:
+                entities[n] = Span(doc, ent.start, end, label="PERSON")
+                taken.update(range(ent.end, end))
+    doc.ents = filter_spans(entities)
+    return doc
+
+
+def _name_end(doc: Doc, start: int, taken: set[int], *, continuing: bool = False) -> int:
+    """Where a run of name words starting at `start` ends ("Jae" "-" "in" counts as one)."""
+    end = start
+    while end < len(doc) and end - start < 5:
+        token = doc[end]
+        if (token.text == "-" and continuing or end > start and token.text == "-") and end + 1 < len(doc) \
+                and not doc[end - 1].whitespace_ and not token.whitespace_ and doc[end + 1].is_alpha:
+            end += 2
+        elif end not in taken and token.is_title and token.is_alpha and token.pos_ in {"PROPN", "NOUN"} \
+                and (end == start and not continuing or doc[end - 1].whitespace_):
+            end += 1
+        else:
+            break
+    return end
 
 
 def actor_patterns(gaz: Gazetteer) -> list[dict]:

@@ -10,7 +10,7 @@ from kg.extract import extract_document
 from kg.graph import BuildSummary, KnowledgeGraph, write_exports
 from kg.ingest import find_documents, load_sources, read_document
 from kg.nlp import load_pipeline
-from kg.rdf import Quad, to_quads
+from kg.rdf import Quad, ontology_quads, to_quads
 from kg.resolve import ResolvedFacts, resolve
 from kg.store import STORE_DIR, memory_dataset, write_store
 
@@ -48,7 +48,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
         if progress is not None:
             progress(n, len(files), path.name)
     resolved = resolve(facts)
-    quads = sorted(set(to_quads(resolved)), key=_quad_order)
+    quads = sorted(set(to_quads(resolved)) | set(ontology_quads()), key=_quad_order)
     summary = summarize(resolved, quads, time.perf_counter() - started)
     if out_dir is None:
         return KnowledgeGraph(memory_dataset(quads), summary=summary)

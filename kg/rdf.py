@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Literal, URIRef
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.extract import EXTRACTOR_VERSION
@@ -26,6 +28,32 @@ Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
 
 #: The named graph of the actors, shared by all documents.
 ACTORS_GRAPH = ID["graph/actors"]
+#: The named graph holding the ontology itself, so queries can follow rdfs:subClassOf.
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "cckg.ttl"
+
+
+def ontology_quads() -> Iterator[Quad]:
+    """The ontology's triples, in their own named graph.
+
+    Its blank nodes (OWL lists, disjointness axioms) are named by a digest of what they
+    state, so two builds give the same triples.
+    """
+    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    names: dict[BNode, URIRef] = {}
+
+    def content(node) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        return "[" + ";".join(sorted(f"{p.n3()} {content(o)}" for p, o in graph.predicate_objects(node))) + "]"
+
+    def named(term):
+        if isinstance(term, BNode):
+            return names.setdefault(term, ID[f"ontology-node/{_digest(content(term))}"])
+        return term
+
+    for s, p, o in graph:
+        yield named(s), p, named(o), ONTOLOGY_GRAPH
 
 
 def document_iri(document_hash: str) -> URIRef:

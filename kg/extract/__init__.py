@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.actors import ActorReader, extract_positions
+from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced
 from kg.extract.aid import extract_aid_flows
 from kg.extract.interactions import extract_interactions
 from kg.extract.quantities import parse_date
@@ -44,6 +44,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             if not sent.text.strip():
                 continue
             sentences += 1
+            count_countries(sent, reader)
             evidence = _evidence(document, paragraph.start, sent)
             date = sentence_date(sent, document.year) or date
             found_positions = list(extract_positions(sent, reader, evidence))
@@ -51,6 +52,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             flows.extend(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))
             interactions.extend(extract_interactions(sent, reader, evidence, found_positions, date=date))
             _remember_subject(sent, reader)
+    positions.extend(place_unplaced(reader))
     return DocumentFacts(document=document, sentence_count=sentences, aid_flows=tuple(flows),
                          interactions=tuple(interactions), positions=tuple(positions))
 

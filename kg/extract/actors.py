@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,6 +24,7 @@ from kg.types import ActorRef, Evidence, Position
 _PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 _PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "some"}
+_STATE_TITLE_KINDS = {"head_of_state", "head_of_government", "minister", "royal", "legislator"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency", "sheikh"}
 
 
@@ -33,6 +35,8 @@ class ReadingContext:
     last_actor: ActorRef | None = None  # the last actor that acted: "it" refers to it
     last_person: ActorRef | None = None  # "he" / "she"
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
+    country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named
+    unplaced: list[tuple[ActorRef, str, Evidence]] = field(default_factory=list)  # titles of no stated holder
 
 
 @lru_cache(maxsize=4096)
@@ -245,10 +249,12 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
         if not chain:
             continue
         if of is None:
-            of = _holder_in_title(chain[-1], reader)
+            of = _of_after(doc, chain[-1].end, reader)  # "the Mayor of Seoul Park Won-soon"
         for title in chain:
             if of is not None:
                 yield Position(person=person, title=title.id_ or title.text, of=of, evidence=(evidence,))
+            else:
+                reader.context.unplaced.append((person, title.id_ or title.text, evidence))
         reader.remember(person)
 
 
@@ -320,10 +326,6 @@ def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
     return None
 
 
-def _holder_in_title(title: Span, reader: ActorReader) -> ActorRef | None:
-    return None
-
-
 def _entity_of(token: Token) -> Span:
     """The entity span a token is part of."""
     for ent in token.doc.ents:
@@ -355,5 +357,25 @@ def _with_name(actor: ActorRef, name: str) -> ActorRef:
                     iso3=actor.iso3, wikidata=actor.wikidata, group_size=actor.group_size)
 
 
-def normalized(name: str) -> str:
-    return normalize_name(name)
+def place_unplaced(reader: ActorReader) -> Iterator[Position]:
+    """Give titles of state with no stated holder to the document's most named country.
+
+    "Premier Li Keqiang" in an article about one country's diplomacy is that country's
+    premier. Only offices of state are placed so (not heads of organizations), and only
+    when one country is named clearly more often than any other.
+    """
+    counts = reader.context.country_mentions.most_common(2)
+    if not counts or (len(counts) == 2 and counts[1][1] * 2 > counts[0][1]):
+        return
+    country = reader.gaz.actors[counts[0][0]]
+    for person, title, evidence in reader.context.unplaced:
+        kind = reader.gaz.titles.get(normalize_name(title))
+        if kind is not None and kind.kind in _STATE_TITLE_KINDS:
+            yield Position(person=person, title=title, of=country, evidence=(evidence,))
+
+
+def count_countries(sent: Span, reader: ActorReader) -> None:
+    """Count the countries a sentence names (for `place_unplaced`)."""
+    for ent in sent.ents:
+        if ent.ent_id_.startswith("country:"):
+            reader.context.country_mentions[ent.ent_id_] += 1

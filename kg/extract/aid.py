@@ -230,7 +230,8 @@ def _actors_inside(phrase: Token, reader: ActorReader) -> list[ActorRef]:
 
 def _preps(*heads: Token) -> Iterator[Token]:
     for head in heads:
-        yield from (c for c in head.children if c.dep_ == "prep")
+        # the parser labels some recipient "to" phrases as datives: "sent a team to X"
+        yield from (c for c in head.children if c.dep_ in {"prep", "dative"} and c.pos_ == "ADP")
 
 
 def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: bool = False) -> list[ActorRef]:
@@ -311,7 +312,7 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
                      for p in c.subtree if p.dep_ == "pobj" or (p.dep_ == "conj" and p.head.dep_ == "pobj")]
         queue.extend(including)
         lemma = token.lemma_.lower()
-        if lemma in gaz.units or token.lower_ in gaz.units:
+        if of_objects and (lemma in gaz.units or token.lower_ in gaz.units):
             # measure word: "23 tons of medical supplies", "100 thousand sets of protective clothing"
             for obj in of_objects:
                 seen.add(obj.i)
