@@ -34,8 +34,8 @@ def query(graph: KnowledgeGraph | str | Path, sparql: str, **bindings: object):
 
 
 def validate(graph: KnowledgeGraph | str | Path):
-    """Check a graph against the SHACL shapes; returns a `kg.validate.ValidationReport`."""
-    from kg.validate import validate_graph
+    """Check a graph against the SHACL shapes; returns a `kg.validation.ValidationReport`."""
+    from kg.validation import validate_graph
 
     if not isinstance(graph, KnowledgeGraph):
         graph = open_graph(graph)

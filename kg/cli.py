@@ -18,7 +18,6 @@ from kg.errors import CckgError
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Build and read a knowledge graph of international cooperation.")
 console = Console()
-errors = Console(stderr=True)
 
 
 class ExportFormat(str, Enum):
@@ -40,7 +39,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CckgError as err:
-        errors.print(f"error: {err}", markup=False, highlight=False)
+        sys.stderr.write(f"error: {err}\n")  # one line, never wrapped
         sys.exit(err.exit_code)
     except (typer.Exit, typer.Abort) as stop:
         sys.exit(getattr(stop, "exit_code", 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rdflib import RDFS, Graph, URIRef
 
 from kg.namespace import AID_TYPE_CONCEPTS, CCKG, INTERACTION_CLASSES
-from kg.validate import ONTOLOGY_DIR
+from kg.validation import ONTOLOGY_DIR
 
 
 def test_every_namespace_term_is_defined_with_label_and_comment():

@@ -67,9 +67,14 @@ def sentence_date(sent: Span, year: int | None) -> str | None:
     return None
 
 
+_FOOTNOTE_MARKS = str.maketrans({c: " " for c in "\n¹²³⁴⁵⁶⁷⁸⁹⁰"})
+
+
 def _paragraph_text(document: SourceDocument, start: int, end: int) -> str:
-    # a line break inside a paragraph is only the page's width: parse it as a space
-    return document.text[start:end].replace("\n", " ")
+    # a line break inside a paragraph is only the page's width, and a footnote mark glued
+    # to a full stop hides the sentence end from the parser: both are parsed as spaces
+    # (same length, so offsets still point into the document)
+    return document.text[start:end].translate(_FOOTNOTE_MARKS)
 
 
 def _evidence(document: SourceDocument, offset: int, sent: Span) -> Evidence:

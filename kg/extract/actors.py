@@ -37,6 +37,7 @@ class ReadingContext:
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
     country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named
     unplaced: list[tuple[ActorRef, str, Evidence]] = field(default_factory=list)  # titles of no stated holder
+    envoys: dict[str, ActorRef] = field(default_factory=dict)  # diplomat's person key -> the state sent from
 
 
 @lru_cache(maxsize=4096)
@@ -77,8 +78,8 @@ class ActorReader:
     # --- public -----------------------------------------------------------------------
     def actor(self, head: Token) -> ActorRef | None:
         """The actor a noun phrase headed by `head` stands for, or None if it is no actor."""
-        if head.lower_ in _PRONOUNS or (head.pos_ == "PRON" and head.lower_ in _PRONOUNS):
-            return self.context.last_actor
+        if head.lower_ in _PRONOUNS:
+            return self._antecedent(head)
         if head.lower_ in _PERSON_PRONOUNS:
             return self.context.last_person
         if head.ent_type_:
@@ -87,7 +88,9 @@ class ActorReader:
                 return found
         lemma = head.lemma_.lower()
         if lemma in self.gaz.words("state_nouns") or head.lower_ in self.gaz.words("state_nouns"):
-            return self._country_modifier(head)
+            country = self._country_modifier(head)
+            if country is not None:
+                return country
         if head.lower_ in self.gaz.words("group_nouns"):
             return self._group(head)
         if lemma in self.gaz.words("organization_nouns"):
@@ -97,7 +100,18 @@ class ActorReader:
         return None
 
     def actors(self, head: Token) -> list[ActorRef]:
-        """The actors of a head and of its coordinated heads ("Ghana and Ethiopia")."""
+        """The actors of a head and of its coordinated heads ("Ghana and Ethiopia").
+
+        A group named with its members stands for the members: "Chinese companies, such as
+        Alibaba Foundation and Huawei" -> the two companies.
+        """
+        members = [m for noun in (head, *head.conjuncts) for prep in noun.children
+                   if prep.dep_ == "prep" and prep.lower_ in {"as", "like", "including"}
+                   for pobj in prep.children if pobj.dep_ == "pobj" for m in (pobj, *pobj.conjuncts)]
+        if head.lower_ in self.gaz.words("group_nouns") and members:
+            found_members = [a for m in members if (a := self.actor(m)) is not None]
+            if found_members:
+                return found_members
         found = []
         for token in (head, *head.conjuncts):
             actor = self.actor(token)
@@ -120,6 +134,10 @@ class ActorReader:
             return self.country_of(actor) or actor
         country = _place_country(_entity_of(head).text if head.ent_type_ else head.text)
         return self.gaz.actors.get(f"country:{country}") if country else None
+
+    def acting_for(self, actor: ActorRef) -> ActorRef:
+        """The state an envoy acts for ("Ambassador Wang handed over kits" -> China), else the actor."""
+        return self.context.envoys.get(actor.key, actor)
 
     def remember(self, actor: ActorRef | None) -> None:
         """Note the actor that just acted, for the pronouns of the sentences that follow."""
@@ -154,6 +172,17 @@ class ActorReader:
         return actor
 
     # --- private ----------------------------------------------------------------------
+    def _antecedent(self, pronoun: Token) -> ActorRef | None:
+        """What "it" / "its" / "they" refers to: the nearest country or organization named
+        before it in the sentence ("shown by Pakistan when it donated"), else the last actor
+        that acted in an earlier sentence."""
+        for token in reversed(pronoun.sent[:pronoun.i - pronoun.sent.start]):
+            if token.ent_id_ and token.ent_type_ in {"GPE", "ORG"} and token.dep_ != "compound":
+                actor = self.gaz.actors.get(token.ent_id_)
+                if actor is not None and actor.kind in {"country", "organization"}:
+                    return actor
+        return self.context.last_actor
+
     def _entity_actor(self, ent: Span, head: Token) -> ActorRef | None:
         if ent.ent_id_:
             actor = self.gaz.actors.get(ent.ent_id_)
@@ -204,21 +233,30 @@ class ActorReader:
         return ActorRef(key=f"org:{slug(name)}", kind="organization", label=name, names=(name,), iso3=iso3)
 
     def _group(self, head: Token) -> ActorRef | None:
-        """A counted or vague set of actors: "18 African countries", "neighboring countries"."""
-        left = [t for t in head.lefts if t.dep_ in {"nummod", "amod", "compound", "quantmod", "advmod", "nmod"}]
-        if not left and head.lower_ not in {"community"}:
+        """A counted or named set of actors: "18 African countries", "neighboring countries".
+
+        Vague sets ("other countries", "many nations") are no actor: nothing can be said of
+        who they are.
+        """
+        lefts = [t for t in head.lefts if t.dep_ in {"nummod", "amod", "compound", "nmod"}]
+        international = head.lower_ == "community" and any(t.lower_ == "international" for t in head.lefts)
+        number = next((t for t in lefts if t.dep_ == "nummod" or t.like_num), None)
+        qualified = any(t.ent_type_ in {"NORP", "GPE", "LOC"} or t.lower_ in self.gaz.words("group_qualifiers")
+                        for t in lefts)
+        if not (number is not None or qualified or international):
             return None
-        if head.lower_ == "community" and not any(t.lower_ == "international" for t in head.lefts):
-            return None
-        words = [t for t in head.subtree if t.i <= head.i and t.lower_ not in _DETERMINERS]
-        label = " ".join(t.text for t in words)
-        number = next((t for t in head.subtree if t.like_num and t.i < head.i), None)
+        words = [t for left in head.lefts for t in left.subtree if t.lower_ not in _DETERMINERS]
+        label = " ".join(t.text for t in [*words, head]).replace(" - ", "-")
+        # "as many as 79 countries" is also known as "79 countries"
+        bare = " ".join(t.text for left in lefts for t in left.subtree
+                        if left is not number or t.like_num or t.lower_ in self.gaz.number_words)
+        bare = f"{bare} {head.text}".strip().replace(" - ", "-")
         size = None
         if number is not None:
-            value, _, _ = parse_quantity(number.text, self.gaz)
+            value, _, _ = parse_quantity(" ".join(t.text for t in number.subtree), self.gaz)
             size = int(value) if value is not None and value == int(value) else None
         country = self._country_modifier(head)
-        return ActorRef(key=f"group:{slug(label)}", kind="group", label=label, names=(label,),
+        return ActorRef(key=f"group:{slug(bare)}", kind="group", label=bare, names=tuple(dict.fromkeys((label, bare))),
                         group_size=size, iso3=country.iso3 if country else None)
 
 
@@ -252,6 +290,9 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
             of = _of_after(doc, chain[-1].end, reader)  # "the Mayor of Seoul Park Won-soon"
         for title in chain:
             if of is not None:
+                kind = reader.gaz.titles.get(normalize_name(title.id_ or title.text))
+                if kind is not None and kind.kind == "diplomat":
+                    reader.context.envoys[person.key] = of
                 yield Position(person=person, title=title.id_ or title.text, of=of, evidence=(evidence,))
             else:
                 reader.context.unplaced.append((person, title.id_ or title.text, evidence))

@@ -56,7 +56,7 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
         items = _items(frame.things, reader)
         amount = _amount_near(frame, sent, money)
         aid_types = _aid_types(items, frame, amount, gaz)
-        for donor in frame.donors:
+        for donor in map(reader.acting_for, frame.donors):
             for recipient in frame.recipients:
                 if donor.key == recipient.key:
                     continue
@@ -111,6 +111,11 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         frame.donors = _subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
     frame.recipients = _recipients(verb, frame.things, reader)
+    # hand-over on behalf of a donor: "handed over kits, donated by the Jack Ma Foundation, to Cambodia"
+    on_behalf = [a for clause in verb.subtree if clause.dep_ in {"acl", "relcl"} and clause is not verb
+                 and clause.lemma_.lower() in gaz.words("give_verbs") for a in _agent(clause, reader)]
+    if on_behalf:
+        frame.donors = on_behalf
     # "X provided Y with Z": the object is the recipient, "with" names the thing
     if not frame.recipients:
         for obj in [t for t in frame.things if reader.actor(t) is not None]:
@@ -123,6 +128,9 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
             # double object: "gave China masks"
             frame.recipients = reader.actors(dative) or frame.recipients
     frame.things = [t for t in frame.things if reader.actor(t) is None]
+    if frame.things and all(t.lemma_.lower() in gaz.words("not_aid_nouns")
+                            for thing in frame.things for t in (thing, *thing.conjuncts)):
+        return None  # "sent their gratitude", "offered sympathy"
     if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not _names_aid(frame.things, gaz):
         return None
     return frame if frame.donors and frame.recipients else None
@@ -166,17 +174,22 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     if noun.head.lemma_.lower() in gaz.words("give_verbs") and noun.dep_ in _OBJECTS:
         return None  # the verb's own frame covers it
     frame = _Frame(noun, pledged=_pledged(noun.head, gaz) if noun.dep_ in _OBJECTS else False, things=[noun])
-    recipients = [a for c in noun.children if c.dep_ == "prep" and c.lower_ in _RECIPIENT_PREPS
-                  for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    # "made donations to China", "step up its donation to China": "to" may hang on the verb
+    holders = [noun, noun.head] if noun.dep_ in _OBJECTS else [noun]
+    recipients = [a for c in _preps(*holders) if c.lower_ in _RECIPIENT_PREPS
+                  for p in c.children if p.dep_ == "pobj" for a in _recipient_actors(p, reader)]
     if not recipients:
         return None
     frame.recipients = recipients
     donors = [a for c in noun.children if c.dep_ == "prep" and c.lower_ in {"from", "by"}
               for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
-    donors += [a for c in noun.children if c.dep_ in {"poss", "amod", "compound"} for a in [reader.actor(c)] if a]
+    donors += [a for c in noun.children if c.dep_ in {"poss", "amod", "compound"} and c.lower_ not in {"its", "their"}
+               for a in [reader.actor(c)] if a]
     if not donors and noun.dep_ in _OBJECTS | {"pobj"}:
         governor = noun.head if noun.dep_ in _OBJECTS else noun.head.head
         donors = _subject_actors(governor, reader)
+    if not donors:
+        donors = [a for c in noun.children if c.dep_ == "poss" for a in [reader.actor(c)] if a]
     frame.donors = donors
     return frame if frame.donors else None
 
@@ -190,6 +203,15 @@ def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
         if subjects:
             found = reader.actors(subjects[0])
             return found or _actors_inside(subjects[0], reader)
+        if current.dep_ in {"acl", "relcl"} and current.head.dep_ in {"attr", "nsubj"}:
+            # "Japan is the first country to send aid": the copula's subject acts
+            noun = current.head
+            copula = noun.head if noun.dep_ == "attr" else None
+            if copula is not None:
+                subjects = [c for c in copula.children if c.dep_ == "nsubj"]
+                if subjects:
+                    return reader.actors(subjects[0])
+            return reader.actors(noun)
         if current.dep_ in {"xcomp", "conj", "advcl", "pcomp", "acomp", "ccomp", "relcl"} or current.dep_ == "prep":
             if current.dep_ == "relcl":
                 return reader.actors(current.head)
@@ -243,14 +265,22 @@ def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: 
     for prep in _preps(*heads):
         if prep.lower_ in _RECIPIENT_PREPS:
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                found += [a for a in reader.actors(obj) if a not in found]
+                found += [a for a in _recipient_actors(obj, reader) if a not in found]
     if not found:
-        # purpose clause: "to help Wuhan", "to assist Pakistan", "to support Iraq"
+        # purpose clause: "to help Wuhan", "to assist Pakistan's efforts", "to support Iraq"
         for clause in (c for c in verb.children if c.dep_ in {"advcl", "xcomp"}):
             if clause.lemma_.lower() in {"help", "assist", "support", "aid"}:
                 for obj in (c for c in clause.children if c.dep_ in _OBJECTS | {"nsubj"}):
-                    found += reader.actors(obj)
+                    found += _recipient_actors(obj, reader)
     return found
+
+
+def _recipient_actors(head: Token, reader: ActorReader) -> list[ActorRef]:
+    """Actors of a recipient phrase; "the ROK's efforts", "Africa's fight" stand for their owner."""
+    found = reader.actors(head)
+    if found or head.lemma_.lower() not in reader.gaz.words("effort_nouns"):
+        return found
+    return [a for c in head.children if c.dep_ == "poss" for a in reader.actors(c)]
 
 
 def _negated(token: Token, gaz: Gazetteer) -> bool:
@@ -312,6 +342,17 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
                      for p in c.subtree if p.dep_ == "pobj" or (p.dep_ == "conj" and p.head.dep_ == "pobj")]
         queue.extend(including)
         lemma = token.lemma_.lower()
+        if not of_objects and (lemma in gaz.units or token.lower_ in gaz.units):
+            # "23 tons or 2.27 million sets of medical items": a measure borrows its sibling's thing
+            of_objects = [p for sibling in token.conjuncts for c in sibling.children
+                          if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"][:1]
+        if of_objects and lemma in gaz.number_words:
+            # vague count: "hundreds of thousands of masks"
+            text = token.doc[min(t.i for t in token.subtree):token.i + 1].text
+            for obj in (o for of in of_objects for o in (of, *of.conjuncts)):
+                seen.add(obj.i)
+                items.append(AidItem(label=_label(obj), quantity_text=text, approximate=True))
+            continue
         if of_objects and (lemma in gaz.units or token.lower_ in gaz.units):
             # measure word: "23 tons of medical supplies", "100 thousand sets of protective clothing"
             for obj in of_objects:
@@ -321,7 +362,7 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
                                      unit=gaz.units.get(token.lower_) or gaz.units.get(lemma),
                                      quantity_text=text, approximate=approx))
             continue
-        if of_objects and (lemma in gaz.words("aid_nouns") or lemma in {"batch", "gift", "shipment", "team"}
+        if of_objects and (lemma in gaz.words("aid_nouns") or lemma in gaz.words("container_nouns") or lemma == "team"
                            and of_objects[0].lemma_.lower() not in gaz.words("group_nouns")):
             # container noun: "a gift of 30,000 sheep", "a batch of masks"
             if lemma != "team":
@@ -334,6 +375,11 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
         unit = None
         if value is not None:
             unit = _default_unit(label, gaz) or "piece"
+        for measure in (p for c in token.children if c.dep_ == "prep" and c.lower_ == "for"
+                        for p in c.children if p.dep_ == "pobj" and p.lemma_.lower() in gaz.units):
+            # "test kits for 60-70 thousand samples": counted in what they serve
+            value, high, approx, text = _quantity(measure, gaz)
+            unit = gaz.units[measure.lemma_.lower()] if value is not None else unit
         items.append(AidItem(label=label, quantity=value, quantity_max=high, unit=unit,
                              quantity_text=text, approximate=approx))
     return items
