@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced
+from dataclasses import replace
+
+from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
 from kg.extract.aid import extract_aid_flows
 from kg.extract.interactions import extract_interactions
 from kg.extract.quantities import parse_date
@@ -53,6 +55,9 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             interactions.extend(extract_interactions(sent, reader, evidence, found_positions, date=date))
             _remember_subject(sent, reader)
     positions.extend(place_unplaced(reader))
+    served = states_served(positions, reader.gaz)
+    flows = [replace(f, donor=served.get(f.donor.key, f.donor)) for f in flows]
+    flows = [f for f in flows if f.donor.key != f.recipient.key]
     return DocumentFacts(document=document, sentence_count=sentences, aid_flows=tuple(flows),
                          interactions=tuple(interactions), positions=tuple(positions))
 

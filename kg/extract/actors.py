@@ -24,6 +24,7 @@ from kg.types import ActorRef, Evidence, Position
 _PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 _PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "some"}
+_ACTING_FOR_STATE = {"head_of_state", "head_of_government", "minister", "diplomat"}
 _STATE_TITLE_KINDS = {"head_of_state", "head_of_government", "minister", "royal", "legislator"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency", "sheikh"}
 
@@ -37,7 +38,6 @@ class ReadingContext:
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
     country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named
     unplaced: list[tuple[ActorRef, str, Evidence]] = field(default_factory=list)  # titles of no stated holder
-    envoys: dict[str, ActorRef] = field(default_factory=dict)  # diplomat's person key -> the state sent from
 
 
 @lru_cache(maxsize=4096)
@@ -134,10 +134,6 @@ class ActorReader:
             return self.country_of(actor) or actor
         country = _place_country(_entity_of(head).text if head.ent_type_ else head.text)
         return self.gaz.actors.get(f"country:{country}") if country else None
-
-    def acting_for(self, actor: ActorRef) -> ActorRef:
-        """The state an envoy acts for ("Ambassador Wang handed over kits" -> China), else the actor."""
-        return self.context.envoys.get(actor.key, actor)
 
     def remember(self, actor: ActorRef | None) -> None:
         """Note the actor that just acted, for the pronouns of the sentences that follow."""
@@ -290,9 +286,6 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
             of = _of_after(doc, chain[-1].end, reader)  # "the Mayor of Seoul Park Won-soon"
         for title in chain:
             if of is not None:
-                kind = reader.gaz.titles.get(normalize_name(title.id_ or title.text))
-                if kind is not None and kind.kind == "diplomat":
-                    reader.context.envoys[person.key] = of
                 yield Position(person=person, title=title.id_ or title.text, of=of, evidence=(evidence,))
             else:
                 reader.context.unplaced.append((person, title.id_ or title.text, evidence))
@@ -413,6 +406,21 @@ def place_unplaced(reader: ActorReader) -> Iterator[Position]:
         kind = reader.gaz.titles.get(normalize_name(title))
         if kind is not None and kind.kind in _STATE_TITLE_KINDS:
             yield Position(person=person, title=title, of=country, evidence=(evidence,))
+
+
+def states_served(positions: list[Position], gaz: Gazetteer) -> dict[str, ActorRef]:
+    """Person key -> the state each office holder acts for when giving.
+
+    Heads of state and government, ministers and diplomats give for their state
+    ("Ambassador Wang handed over kits" is the state's gift); a monarch's gift stays the
+    monarch's.
+    """
+    served = {}
+    for position in positions:
+        title = gaz.titles.get(normalize_name(position.title))
+        if title is not None and title.kind in _ACTING_FOR_STATE and position.of.kind == "country":
+            served.setdefault(position.person.key, position.of)
+    return served
 
 
 def count_countries(sent: Span, reader: ActorReader) -> None:

@@ -56,7 +56,7 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
         items = _items(frame.things, reader)
         amount = _amount_near(frame, sent, money)
         aid_types = _aid_types(items, frame, amount, gaz)
-        for donor in map(reader.acting_for, frame.donors):
+        for donor in frame.donors:
             for recipient in frame.recipients:
                 if donor.key == recipient.key:
                     continue
@@ -96,6 +96,8 @@ def _frame(token: Token, reader: ActorReader) -> _Frame | None:
 def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     """Active "X donated masks to Y", passive "masks donated by X to Y", "X provided Y with Z"."""
     gaz = reader.gaz
+    if verb.dep_ in {"xcomp", "conj"} and _governed_by(verb.head, gaz.words("commercial_verbs"), depth=0):
+        return None
     frame = _Frame(verb, pledged=_pledged(verb, gaz))
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children) or (
         verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN")
@@ -111,6 +113,8 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         frame.donors = _subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
     frame.recipients = _recipients(verb, frame.things, reader)
+    frame.things += [p for c in _preps(verb) if c.lower_ == "to" for p in c.children
+                     if p.dep_ == "pobj" and reader.actor(p) is None and _names_aid([p], gaz)]
     # hand-over on behalf of a donor: "handed over kits, donated by the Jack Ma Foundation, to Cambodia"
     on_behalf = [a for clause in verb.subtree if clause.dep_ in {"acl", "relcl"} and clause is not verb
                  and clause.lemma_.lower() in gaz.words("give_verbs") for a in _agent(clause, reader)]
@@ -173,6 +177,8 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     gaz = reader.gaz
     if noun.head.lemma_.lower() in gaz.words("give_verbs") and noun.dep_ in _OBJECTS:
         return None  # the verb's own frame covers it
+    if _governed_by(noun, gaz.words("commercial_verbs")):
+        return None  # "exported supplies to 200 countries" is trade, not aid
     frame = _Frame(noun, pledged=_pledged(noun.head, gaz) if noun.dep_ in _OBJECTS else False, things=[noun])
     # "made donations to China", "step up its donation to China": "to" may hang on the verb
     holders = [noun, noun.head] if noun.dep_ in _OBJECTS else [noun]
@@ -267,20 +273,44 @@ def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: 
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 found += [a for a in _recipient_actors(obj, reader) if a not in found]
     if not found:
-        # purpose clause: "to help Wuhan", "to assist Pakistan's efforts", "to support Iraq"
-        for clause in (c for c in verb.children if c.dep_ in {"advcl", "xcomp"}):
+        # purpose clause: "to help Wuhan", "as part of an effort to help Wuhan", "to assist Pakistan's efforts"
+        for clause in (c for c in verb.subtree if c.dep_ in {"advcl", "xcomp", "acl", "relcl"} and c is not verb):
             if clause.lemma_.lower() in {"help", "assist", "support", "aid"}:
-                for obj in (c for c in clause.children if c.dep_ in _OBJECTS | {"nsubj"}):
-                    found += _recipient_actors(obj, reader)
+                for obj in (c for c in clause.children if c.dep_ in _OBJECTS | {"nsubj", "ccomp"}):
+                    found += _recipient_actors(obj, reader) or [
+                        a for sub in obj.children if sub.dep_ == "nsubj" for a in reader.actors(sub)]
+                if found:
+                    break
+    if not found:
+        # the one in need: "the aid and assistance China needs"
+        for thing in things:
+            for clause in (c for c in thing.children if c.dep_ == "relcl" and c.lemma_.lower() in {"need", "require", "request"}):
+                found += [a for c in clause.children if c.dep_ == "nsubj" for a in reader.actors(c)]
     return found
 
 
 def _recipient_actors(head: Token, reader: ActorReader) -> list[ActorRef]:
     """Actors of a recipient phrase; "the ROK's efforts", "Africa's fight" stand for their owner."""
     found = reader.actors(head)
-    if found or head.lemma_.lower() not in reader.gaz.words("effort_nouns"):
+    if found:
         return found
-    return [a for c in head.children if c.dep_ == "poss" for a in reader.actors(c)]
+    if head.lemma_.lower() in reader.gaz.words("effort_nouns"):
+        return [a for c in head.children if c.dep_ == "poss" for a in reader.actors(c)]
+    # a parse that hangs the recipient on the thing: "donated to [the ROK] 5.1 million masks"
+    return [a for c in head.children if c.dep_ in {"nmod", "compound"} and c.ent_type_ in {"GPE", "ORG"}
+            for a in reader.actors(c)]
+
+
+def _governed_by(token: Token, lemmas: frozenset[str], depth: int = 3) -> bool:
+    """True when `token` or a word governing it (up to `depth` steps up) has one of `lemmas`."""
+    current = token
+    for _ in range(depth + 1):
+        if current.lemma_.lower() in lemmas:
+            return True
+        if current.head is current:
+            return False
+        current = current.head
+    return False
 
 
 def _negated(token: Token, gaz: Gazetteer) -> bool:
@@ -333,7 +363,7 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
     queue = [t for thing in things for t in (thing, *thing.conjuncts)]
     while queue:
         token = queue.pop(0)
-        if token.i in seen or token.pos_ not in {"NOUN", "PROPN", "NUM", "X", "ADJ"}:
+        if token.i in seen or token.pos_ not in {"NOUN", "PROPN", "NUM", "X", "ADJ"} or token.ent_type_ == "MONEY":
             continue
         seen.add(token.i)
         of_objects = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
