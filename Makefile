@@ -22,6 +22,7 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbmake notebooks/
 
 # Score the built graph against the hand-annotated seed facts (a copy of the evaluation in tests/fixtures).
 score: run

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,16 +67,24 @@ class KnowledgeGraph:
     def query(self, sparql: str, bindings: Mapping[str, object] | None = None) -> Result:
         """Run a SPARQL query; `bindings` bind variables to values safely (no string pasting).
 
-        The cckg, prov, schema, skos, dcterms, owl, rdfs, xsd and wd prefixes are predeclared.
+        Values are turned into RDF terms and serialized by rdflib into a trailing
+        `VALUES` clause, so no value can change the query's structure. The cckg, prov,
+        schema, skos, dcterms, owl, rdfs, xsd and wd prefixes are predeclared.
 
         Raises:
             QueryError: the query is malformed.
         """
-        init = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in (bindings or {}).items()}
+        if bindings:
+            names = list(bindings)
+            if any(not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in names):
+                raise QueryError(f"bad variable name among {names}")
+            terms = [v if isinstance(v, (URIRef, Literal)) else Literal(v) for v in bindings.values()]
+            sparql = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
+                      f"{{ ({' '.join(t.n3() for t in terms)}) }}")
         try:
-            return self.dataset.query(sparql, initNs=PREFIXES, initBindings=init)
-        except (SyntaxError, ValueError) as err:
-            raise QueryError(f"malformed query: {err}") from err
+            return self.dataset.query(sparql, initNs=PREFIXES)
+        except (SyntaxError, ValueError, RuntimeError) as err:
+            raise QueryError(f"malformed query: {' '.join(str(err).split())}") from err
 
     def triples(self) -> Iterable[tuple]:
         """Every triple of the union of all named graphs."""

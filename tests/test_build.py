@@ -5,10 +5,10 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal
 
 import kg
-from kg.graph import sorted_ntriples
+from kg.errors import QueryError
 
 from conftest import FIXTURES, SEEDS
 
@@ -87,3 +87,13 @@ def test_open_reads_the_built_store(seed_build):
     out, graph = seed_build
     reopened = kg.open_graph(out)
     assert len(reopened) == len(graph)
+
+
+def test_bound_values_cannot_change_the_query(seed_build):
+    _, graph = seed_build
+    sparql = "SELECT ?c WHERE { ?c a cckg:Country ; rdfs:label ?name }"
+    assert [str(r.c) for r in kg.query(graph, sparql, name=Literal("Pakistan", lang="en"))] == [
+        "https://w3id.org/cckg/id/country/PAK"]
+    assert list(kg.query(graph, sparql, name='x" } ?c ?p ?o . { "')) == []
+    with pytest.raises(QueryError):
+        kg.query(graph, sparql, **{"c) {": "x"})
