@@ -154,8 +154,8 @@ class ActorReader:
         while tokens and tokens[-1].lower_ in {"'s", "’s", "'"}:
             tokens = tokens[:-1]
         name = " ".join(t.text for t in tokens).replace(" - ", "-").strip()
-        if not name or not any(c.isupper() for c in name) or len(name) < 2:
-            return None
+        if not name or not any(c.isupper() for c in name) or len(name) < 2 or any(c.isdigit() for c in name):
+            return None  # "COVID-19" is no person
         if self.gaz.lookup(name) is not None:
             return None  # a country or organization that the model took for a person
         known = self.context.persons.get(name)

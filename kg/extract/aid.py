@@ -116,7 +116,7 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     frame.things += [p for c in _preps(verb) if c.lower_ == "to" for p in c.children
                      if p.dep_ == "pobj" and reader.actor(p) is None and _names_aid([p], gaz)]
     # hand-over on behalf of a donor: "handed over kits, donated by the Jack Ma Foundation, to Cambodia"
-    on_behalf = [a for clause in verb.subtree if clause.dep_ in {"acl", "relcl"} and clause is not verb
+    on_behalf = [a for clause in verb.subtree if clause.dep_ in {"acl", "relcl"} and clause.i != verb.i
                  and clause.lemma_.lower() in gaz.words("give_verbs") for a in _agent(clause, reader)]
     if on_behalf:
         frame.donors = on_behalf
@@ -274,7 +274,7 @@ def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: 
                 found += [a for a in _recipient_actors(obj, reader) if a not in found]
     if not found:
         # purpose clause: "to help Wuhan", "as part of an effort to help Wuhan", "to assist Pakistan's efforts"
-        for clause in (c for c in verb.subtree if c.dep_ in {"advcl", "xcomp", "acl", "relcl"} and c is not verb):
+        for clause in (c for c in verb.subtree if c.dep_ in {"advcl", "xcomp", "acl", "relcl"} and c.i != verb.i):
             if clause.lemma_.lower() in {"help", "assist", "support", "aid"}:
                 for obj in (c for c in clause.children if c.dep_ in _OBJECTS | {"nsubj", "ccomp"}):
                     found += _recipient_actors(obj, reader) or [
@@ -307,7 +307,7 @@ def _governed_by(token: Token, lemmas: frozenset[str], depth: int = 3) -> bool:
     for _ in range(depth + 1):
         if current.lemma_.lower() in lemmas:
             return True
-        if current.head is current:
+        if current.head.i == current.i:
             return False
         current = current.head
     return False
@@ -321,7 +321,7 @@ def _negated(token: Token, gaz: Gazetteer) -> bool:
     for _ in range(2):
         if head.lemma_.lower() in gaz.words("refusal_verbs") or any(c.dep_ == "neg" for c in head.children) and head.pos_ == "VERB" and token.dep_ == "xcomp":
             return head.lemma_.lower() in gaz.words("refusal_verbs") or token.dep_ == "xcomp"
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
     return False
@@ -335,9 +335,9 @@ def _pledged(token: Token, gaz: Gazetteer) -> bool:
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "'ll"} for c in current.children):
             return True
-        if current is not token and current.lemma_.lower() in gaz.words("pledge_markers"):
+        if current.i != token.i and current.lemma_.lower() in gaz.words("pledge_markers"):
             return True
-        if current.dep_ not in {"xcomp", "acomp", "advcl", "conj", "acl", "pcomp", "prep"} or current.head is current:
+        if current.dep_ not in {"xcomp", "acomp", "advcl", "conj", "acl", "pcomp", "prep"} or current.head.i == current.i:
             return False
         current = current.head
     return False

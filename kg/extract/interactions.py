@@ -46,11 +46,27 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
         if kind == "visit":
             yield from _visits(trigger, sent, reader, participants, evidence, date)
             continue
-        if len(participants) < 2 and kind != "statement_of_support":
+        if len(participants) < 2:
             continue
-        if not participants:
+        initiators = [a for a in _clause_subjects(trigger, reader) if a.kind == "person"]
+        if len(initiators) < 2:
+            yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,),
+                              initiator=initiators[0] if initiators else None, date=date)
             continue
-        yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,), date=date)
+        # "X and Y have both written to Z", "X, Y and Z held separate meetings with him": one each
+        for initiator in initiators:
+            others = [p for p in participants if p.key not in {i.key for i in initiators} - {initiator.key}]
+            yield Interaction(kind=kind, participants=tuple(others), evidence=(evidence,),
+                              initiator=initiator, date=date)
+
+
+def _clause_subjects(trigger: Token, reader: ActorReader) -> list[ActorRef]:
+    """The actors of the subject of the clause a trigger word belongs to."""
+    verb = trigger
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return reader.actors(subjects[0]) if subjects else []
 
 
 def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
@@ -72,12 +88,27 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                 if token.i in used or any(c.dep_ == "neg" for c in token.children):
                     continue
                 lemma = token.lemma_.lower()
+                if kind == "phone_call" and token.pos_ == "VERB" and _calls_a_person(token, words):
+                    found.append((kind, token))
+                    used.add(token.i)
+                    break
                 if (token.pos_ == "VERB" and lemma in words.get("verbs", [])) or (
                         token.pos_ == "NOUN" and lemma in words.get("nouns", [])):
                     found.append((kind, token))
                     used.add(token.i)
                     break
     return found
+
+
+def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
+    """ "called President X" (a call to a person, not "called for" / "called it"), "spoke with X"."""
+    lemma = verb.lemma_.lower()
+    if lemma in words.get("person_verbs", []):
+        return any(c.dep_ == "dobj" and c.ent_type_ == "PERSON" for c in verb.children)
+    if lemma in words.get("talk_verbs", []):
+        return any(c.dep_ == "prep" and c.lower_ in {"with", "to"} and any(p.ent_type_ == "PERSON" for p in c.children)
+                   for c in verb.children)
+    return False
 
 
 def _participants(sent: Span, reader: ActorReader, positions: list[Position]) -> list[ActorRef]:
@@ -89,7 +120,7 @@ def _participants(sent: Span, reader: ActorReader, positions: list[Position]) ->
     for position in positions:
         found.setdefault(position.of.key, position.of)
     for token in sent:
-        if token.lower_ in {"he", "she"} and token.dep_ in {"nsubj", "nsubjpass"} and reader.context.last_person:
+        if token.lower_ in {"he", "she", "him", "her"} and token.pos_ == "PRON" and reader.context.last_person:
             found.setdefault(reader.context.last_person.key, reader.context.last_person)
     return list(found.values())
 
@@ -104,6 +135,8 @@ def _visits(trigger: Token, sent: Span, reader: ActorReader, participants: list[
     visitors = [a for c in trigger.children if c.dep_ in {"nsubj", "poss"} for a in reader.actors(c)]
     if not visitors:
         governor = trigger.head
+        while governor.pos_ not in {"VERB", "AUX"} and governor.head.i != governor.i:
+            governor = governor.head  # "leaders ... going ahead with visits to China"
         subjects = [c for c in governor.children if c.dep_ == "nsubj"]
         visitors = [a for s in subjects for a in reader.actors(s)]
         for subject in subjects:
