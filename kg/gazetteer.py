@@ -61,7 +61,7 @@ class Title:
     kind: str
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one per process, cache keys welcome
 class Gazetteer:
     """Every table, indexed for lookup. Build it with `load_gazetteer()`."""
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
 from kg.extract.actors import ActorReader
 from kg.extract.quantities import find_money, parse_quantity
-from kg.gazetteer import Gazetteer
+from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.types import DELIVERED, PLEDGED, ActorRef, AidFlow, AidItem, Evidence, Money
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -87,8 +88,9 @@ def _frame(token: Token, reader: ActorReader) -> _Frame | None:
         if lemma in gaz.words("arrive_verbs"):
             return _arrival(token, reader)
         return None
-    if token.pos_ == "NOUN" and lemma in gaz.words("aid_nouns"):
-        return _aid_noun(token, reader)
+    if token.pos_ == "NOUN" and (lemma in gaz.words("aid_nouns") or any(
+            c.dep_ == "compound" and c.lemma_.lower() in gaz.words("aid_nouns") for c in token.children)):
+        return _aid_noun(token, reader)  # "its donation to X", "an aid package for X"
     return None
 
 
@@ -157,9 +159,16 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     if not subjects:
         return None
     subject = subjects[0]
-    if reader.actor(subject) is not None or not _names_aid([subject], reader.gaz):
+    if reader.actor(subject) is not None:
         return None
-    frame = _Frame(verb, pledged=_pledged(verb, reader.gaz), things=[subject])
+    things = [subject]
+    if not _names_aid(things, reader.gaz):
+        # a carrier: "a plane carrying 20 tons of supplies", "a flight with medical experts"
+        things = [o for c in subject.children if c.dep_ in {"acl", "prep"}
+                  for o in c.children if o.dep_ in {"dobj", "pobj"} and _names_aid([o], reader.gaz)]
+        if not things:
+            return None
+    frame = _Frame(verb, pledged=_pledged(verb, reader.gaz), things=things)
     frame.donors = _actors_inside(subject, reader)
     sent_to = _recipients(subject, [], reader, deep=True)
     places = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in reader.gaz.words("arrival_preps")
@@ -179,7 +188,9 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
         return None  # the verb's own frame covers it
     if _governed_by(noun, gaz.words("commercial_verbs")):
         return None  # "exported supplies to 200 countries" is trade, not aid
-    frame = _Frame(noun, pledged=_pledged(noun.head, gaz) if noun.dep_ in _OBJECTS else False, things=[noun])
+    governor = noun.head
+    pledged = noun.dep_ in _OBJECTS and (governor.lemma_.lower() in gaz.words("pledge_markers") or _pledged(governor, gaz))
+    frame = _Frame(noun, pledged=pledged, things=[noun])
     # "made donations to China", "step up its donation to China": "to" may hang on the verb
     holders = [noun, noun.head] if noun.dep_ in _OBJECTS else [noun]
     recipients = [a for c in _preps(*holders) if c.lower_ in _RECIPIENT_PREPS
@@ -344,7 +355,8 @@ def _pledged(token: Token, gaz: Gazetteer) -> bool:
 
 
 def _names_aid(things: list[Token], gaz: Gazetteer) -> bool:
-    """True when some token names a thing given as aid (a known aid item or aid noun)."""
+    """True when some token names a thing given as aid (a known aid item or aid noun),
+    looking through measure words: "20 tons of supplies"."""
     for thing in things:
         for token in (thing, *thing.conjuncts):
             words = {token.lemma_.lower(), token.lower_, _label(token).lower()}
@@ -352,6 +364,11 @@ def _names_aid(things: list[Token], gaz: Gazetteer) -> bool:
                 return True
             if any(_label(token).lower().endswith(" " + term) for term in ("team", "teams", "experts", "supplies")):
                 return True
+            if token.lemma_.lower() in gaz.units or token.lemma_.lower() in gaz.words("container_nouns"):
+                inner = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for p in c.children if p.dep_ == "pobj"]
+                if inner and _names_aid(inner, gaz):
+                    return True
     return False
 
 
@@ -363,7 +380,8 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
     queue = [t for thing in things for t in (thing, *thing.conjuncts)]
     while queue:
         token = queue.pop(0)
-        if token.i in seen or token.pos_ not in {"NOUN", "PROPN", "NUM", "X", "ADJ"} or token.ent_type_ == "MONEY":
+        if token.i in seen or token.pos_ not in {"NOUN", "PROPN", "NUM", "X", "ADJ"} or token.ent_type_ == "MONEY" \
+                or _is_currency(token, gaz):
             continue
         seen.add(token.i)
         of_objects = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -383,7 +401,9 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
                 seen.add(obj.i)
                 items.append(AidItem(label=_label(obj), quantity_text=text, approximate=True))
             continue
-        if of_objects and (lemma in gaz.units or token.lower_ in gaz.units):
+        counted = _quantity(token, gaz)[0] is not None
+        if of_objects and (lemma in gaz.units or token.lower_ in gaz.units) and (
+                counted or lemma not in gaz.words("container_nouns")):
             # measure word: "23 tons of medical supplies", "100 thousand sets of protective clothing"
             for obj in of_objects:
                 seen.add(obj.i)
@@ -415,6 +435,16 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
     return items
 
 
+def _is_currency(token: Token, gaz: Gazetteer) -> bool:
+    """True for a currency word ("euros", "yuan", "USD"): money is an amount, not an item."""
+    return token.text in gaz.currencies or token.lower_ in _currency_words(gaz)
+
+
+@lru_cache(maxsize=1)
+def _currency_words(gaz: Gazetteer) -> frozenset[str]:
+    return frozenset(form.lower() for form in gaz.currencies if " " not in form)
+
+
 def _quantity(token: Token, gaz: Gazetteer):
     """(value, upper bound, approximate, text) of the number modifying a noun."""
     numbers = [c for c in token.children if c.dep_ in _QUANTITY_DEPS or (c.dep_ == "amod" and c.like_num)]
@@ -430,7 +460,8 @@ def _quantity(token: Token, gaz: Gazetteer):
 def _label(token: Token) -> str:
     """The name of a thing: the noun with its compound and descriptive modifiers."""
     words = [t for t in token.lefts if t.dep_ in {"compound", "amod", "nmod"} and not t.like_num
-             and t.lower_ not in _ITEM_MODIFIER_STOP and t.ent_type_ not in {"NORP", "GPE", "CARDINAL"}]
+             and t.lower_ not in _ITEM_MODIFIER_STOP and t.ent_type_ not in {"NORP", "GPE", "CARDINAL", "MONEY"}
+             and not _is_currency(t, load_gazetteer())]
     words = [w for w in words if not any(c.like_num for c in w.subtree)]
     text = " ".join([*(" ".join(x.text for x in w.subtree if x.dep_ != "punct" or x.text == "-") for w in words), token.text])
     return text.replace(" - ", "-").replace(" -", "-").lower()

@@ -49,6 +49,18 @@ CASES = [
     ("Brazil's donation to Bolivia included 40 tons of rice.", [("Brazil", "Bolivia", "delivered")]),
     # double object and provide-with
     ("France provided Senegal with 1,000 test kits.", [("France", "Senegal", "delivered")]),
+    # money verbs and purpose clauses
+    ("The EU has mobilised 15 million euros to support Ukraine.", [("European Union", "Ukraine", "delivered")]),
+    ("Japan on Tuesday donated $3 million to Nepal.", [("Japan", "Nepal", "delivered")]),
+    # announced package: a promise
+    ("Germany announced a 50 million euro aid package for Kenya.", [("Germany", "Kenya", "pledged")]),
+    # a carrier arriving
+    ("A plane carrying 20 tons of supplies from Turkey landed in Madrid.", [("Turkey", "Spain", "delivered")]),
+    # hand-over on behalf of another donor
+    ("The Indian ambassador handed over 5,000 vaccine doses, donated by the Tata Trusts, to Bhutan.",
+     [("Tata Trusts", "Bhutan", "delivered")]),
+    # recipient in need
+    ("Canada pledged to provide the assistance Haiti needs.", [("Canada", "Haiti", "pledged")]),
 ]
 
 
@@ -59,6 +71,8 @@ def test_phrasing(nlp, text, expected):
 
 
 NOT_AID = [
+    "Iceland sent its gratitude to Norway for the masks.",
+    "Oman offered sympathy to Yemen.",
     "Egypt exported 5,000 ventilators to Jordan.",
     "Mexico purchased two million masks from China.",
     "Spain refused to send doctors to Morocco.",
