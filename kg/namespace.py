@@ -75,6 +75,7 @@ class CCKG(DefinedNamespace):
     holdsPosition: URIRef
     title: URIRef
     positionOf: URIRef
+    inferred: URIRef
     # provenance
     Mention: URIRef
     Document: URIRef

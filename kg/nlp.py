@@ -73,8 +73,15 @@ def complete_person_names(doc: Doc) -> Doc:
     Park Won-soon"), or takes a title word for a name ("Councilor").
     """
     title_tokens = {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
-    entities = [e for e in doc.ents
-                if not (e.label_ == "PERSON" and all(i in title_tokens for i in range(e.start, e.end)))]
+    title_ends = {span.end for span in doc.spans.get(TITLES_KEY, [])}
+    entities = []
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and all(i in title_tokens for i in range(ent.start, ent.end)):
+            continue  # "Councilor" is a title, not a name
+        if ent.start in title_ends and ent.label_ in {"ORG", "GPE", "NORP"} and not ent.ent_id_ \
+                and all(t.is_title or t.text == "-" for t in ent):
+            ent = Span(doc, ent.start, ent.end, label="PERSON")  # "President Joko Widodo" is a person
+        entities.append(ent)
     taken = {i for ent in entities for i in range(ent.start, ent.end)}
     for title in doc.spans.get(TITLES_KEY, []):
         # a capitalised name right after a title: "Premier Li Keqiang", "Mayor of Seoul Park Won-soon"

@@ -221,6 +221,8 @@ def position_triples(position: Position) -> Iterator[Triple]:
     yield iri, RDF.type, CCKG.Position
     yield iri, CCKG.title, Literal(position.title)
     yield iri, CCKG.positionOf, actor_iri(position.of)
+    if position.inferred:
+        yield iri, CCKG.inferred, Literal(True)
     for evidence in position.evidence:
         yield iri, PROV.wasDerivedFrom, mention_iri(evidence)
 

@@ -148,6 +148,7 @@ class Position:
     title: str
     of: ActorRef
     evidence: tuple[Evidence, ...]
+    inferred: bool = False  # the text gives no holder; `of` is the document's main country
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ _PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "some"}
 _ACTING_FOR_STATE = {"head_of_state", "head_of_government", "minister", "diplomat"}
 _STATE_TITLE_KINDS = {"head_of_state", "head_of_government", "minister", "royal", "legislator"}
-_HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency", "sheikh"}
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency"}
 
 
 @dataclass
@@ -296,6 +296,8 @@ def _title_chain_before(titles: list[Span], ent: Span) -> list[Span]:
     """Titles written just before a name, joined by "and" ("State Councilor and Foreign Minister")."""
     chain: list[Span] = []
     end = ent.start
+    if end > 0 and ent.doc[end - 1].text == "," and any(t.end == end - 1 for t in titles):
+        end -= 1  # appositive: "Mongolia's Deputy Prime Minister, Ulziisaikhan Enkhtuvshin"
     for title in reversed(titles):
         if title.end == end or (title.end == end - 1 and title.doc[end - 1].lower_ in {"and", ","}) and chain:
             chain.insert(0, title)
@@ -405,7 +407,7 @@ def place_unplaced(reader: ActorReader) -> Iterator[Position]:
     for person, title, evidence in reader.context.unplaced:
         kind = reader.gaz.titles.get(normalize_name(title))
         if kind is not None and kind.kind in _STATE_TITLE_KINDS:
-            yield Position(person=person, title=title, of=country, evidence=(evidence,))
+            yield Position(person=person, title=title, of=country, evidence=(evidence,), inferred=True)
 
 
 def states_served(positions: list[Position], gaz: Gazetteer) -> dict[str, ActorRef]:
