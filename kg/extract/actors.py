@@ -37,6 +37,7 @@ class ReadingContext:
     last_person: ActorRef | None = None  # "he" / "she"
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
     country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named
+    offices: dict[str, ActorRef] = field(default_factory=dict)  # person key -> country of a stated office
     unplaced: list[tuple[ActorRef, str, Evidence]] = field(default_factory=list)  # titles of no stated holder
 
 
@@ -120,9 +121,11 @@ class ActorReader:
         return found
 
     def country_of(self, actor: ActorRef) -> ActorRef | None:
-        """The country an actor is or belongs to."""
+        """The country an actor is or belongs to (a person: the country of an office held)."""
         if actor.kind == "country":
             return actor
+        if actor.kind == "person":
+            return self.context.offices.get(actor.key)
         if actor.iso3:
             return self.gaz.actors.get(f"country:{actor.iso3}")
         return None
@@ -284,6 +287,8 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
             continue
         if of is None:
             of = _of_after(doc, chain[-1].end, reader)  # "the Mayor of Seoul Park Won-soon"
+        if of is not None and (home := reader.country_of(of)) is not None:
+            reader.context.offices.setdefault(person.key, home)
         for title in chain:
             if of is not None:
                 yield Position(person=person, title=title.id_ or title.text, of=of, evidence=(evidence,))

@@ -38,7 +38,7 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
         positions: positions found in the same sentence (to add each person's country).
         date: the date the sentence is about.
     """
-    triggers = _find_triggers(sent, reader)
+    triggers = _find_triggers(sent, reader) or _statement(sent, reader)
     if not triggers:
         return
     participants = _participants(sent, reader, positions)
@@ -100,6 +100,30 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     return found
 
 
+def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
+    """A named speaker's words about another party: "Serbian President Vucic said China ...".
+
+    The speaker is the subject of a verb of saying or feeling (`statement_verbs`) and is a
+    person, country or organization; some other country or organization must be named.
+    """
+    words = load_triggers()["statement_of_support"]
+    for token in sent:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in words.get("statement_verbs", []):
+            continue
+        if any(c.dep_ == "neg" for c in token.children):
+            continue
+        subjects = [c for c in token.children if c.dep_ == "nsubj"]
+        speakers = reader.actors(subjects[0]) if subjects else []
+        if not speakers or any(s.kind == "group" for s in speakers):
+            continue
+        home = {reader.country_of(s).key for s in speakers if reader.country_of(s)} | {s.key for s in speakers}
+        others = [e for e in sent.ents if e.ent_id_ and e.label_ in {"GPE", "ORG", "NORP"} and e.ent_id_ not in home
+                  and e.ent_id_.split(":")[0] in {"country", "org"}]
+        if others:
+            return [("statement_of_support", token)]
+    return []
+
+
 def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
     """ "called President X" (a call to a person, not "called for" / "called it"), "spoke with X"."""
     lemma = verb.lemma_.lower()
@@ -142,7 +166,9 @@ def _visits(trigger: Token, sent: Span, reader: ActorReader, participants: list[
         for subject in subjects:
             for prep in (c for c in subject.children if c.dep_ == "prep" and c.lower_ in {"from", "of"}):
                 visitors += [a for p in prep.children if p.dep_ == "pobj" for a in reader.actors(p)]
-    visitors = [v for v in visitors if host is None or v.key != host.key]
+    if host is None:
+        return  # a visit with no stated destination says too little
+    visitors = [v for v in visitors if v.key != host.key]
     if not visitors:
         others = [p for p in participants if host is None or p.key != host.key]
         if host is None or not others:

@@ -40,3 +40,29 @@ def test_visit_has_visitor_and_host(nlp):
 @pytest.mark.slow
 def test_no_contact_no_interaction(nlp):
     assert interactions_of(nlp, "The virus spread quickly across the region in the spring.") == ()
+
+
+@pytest.mark.slow
+def test_leader_speaking_of_another_country_is_a_statement(nlp):
+    [statement] = interactions_of(nlp, "Serbian President Aleksandar Vucic said that Norway is a true friend.")
+    assert statement.kind == "statement_of_support"
+    assert {"Aleksandar Vucic", "Serbia", "Norway"} <= {p.label for p in statement.participants}
+
+
+@pytest.mark.slow
+def test_speaking_of_ones_own_country_is_no_statement(nlp):
+    text = "Norwegian Prime Minister Erna Solberg said that Norway will act fast."
+    assert [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"] == []
+
+
+@pytest.mark.slow
+def test_visit_without_destination_is_dropped(nlp):
+    assert interactions_of(nlp, "The visit of Ghanaian President Nana Akufo-Addo came at a special moment.") == ()
+
+
+@pytest.mark.slow
+def test_one_letter_per_sender(nlp):
+    text = ("Danish Prime Minister Mette Frederiksen and Finnish Prime Minister Sanna Marin "
+            "have both written to Swedish Prime Minister Stefan Lofven.")
+    letters = [i for i in interactions_of(nlp, text) if i.kind == "letter"]
+    assert {i.initiator.label for i in letters} == {"Mette Frederiksen", "Sanna Marin"}
