@@ -141,5 +141,8 @@ def validate(build_dir: Path = typer.Argument(..., help="Folder written by `kg b
     raise typer.Exit(1)
 
 
+# commands that live in modules of their own (kg/commands/) register themselves on `app`
+import kg.commands  # noqa: E402,F401
+
 if __name__ == "__main__":
     main()

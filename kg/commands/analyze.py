@@ -1,0 +1,1 @@
+"""The `kg analyze` command (registered on `kg.cli.app`)."""

@@ -1,0 +1,1 @@
+"""The `kg serve` command (registered on `kg.cli.app`)."""

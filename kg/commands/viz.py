@@ -1,0 +1,1 @@
+"""The `kg viz` command (registered on `kg.cli.app`)."""
