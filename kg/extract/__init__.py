@@ -42,6 +42,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
     texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
     for paragraph, parsed in zip(document.paragraphs, nlp.pipe(texts, batch_size=batch_size)):
         date = None
+        reader.context.new_paragraph()
         for sent in parsed.sents:
             if not sent.text.strip():
                 continue

@@ -34,6 +34,12 @@ class ReadingContext:
     """What the reader remembers while going through one document, sentence by sentence."""
 
     last_actor: ActorRef | None = None  # the last actor that acted: "it" refers to it
+    last_donor: ActorRef | None = None  # of the paragraph's last act with both parties stated
+    last_recipient: ActorRef | None = None
+
+    def new_paragraph(self) -> None:
+        """Forget what only carries within a paragraph."""
+        self.last_donor = self.last_recipient = None
     last_person: ActorRef | None = None  # "he" / "she"
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
     country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named

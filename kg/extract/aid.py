@@ -36,6 +36,7 @@ class _Frame:
     recipients: list[ActorRef] = field(default_factory=list)
     things: list[Token] = field(default_factory=list)
     pledged: bool = False
+    carried: bool = False  # donor or recipient carried over from an earlier sentence
 
 
 def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
@@ -69,6 +70,8 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
                 flows[key] = AidFlow(donor=donor, recipient=recipient, evidence=(evidence,),
                                      aid_types=aid_types, items=tuple(items), amount=amount,
                                      date=date, status=status)
+        if frame.donors and frame.recipients and not frame.carried:
+            reader.context.last_donor, reader.context.last_recipient = frame.donors[0], frame.recipients[0]
         if frame.donors:
             reader.remember(frame.donors[0])
     yield from flows.values()
@@ -139,7 +142,29 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         return None  # "sent their gratitude", "offered sympathy"
     if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not _names_aid(frame.things, gaz):
         return None
+    _carry_over(frame, passive, reader)
     return frame if frame.donors and frame.recipients else None
+
+
+def _carry_over(frame: _Frame, passive: bool, reader: ActorReader) -> None:
+    """Complete an act from the paragraph's last act, when it names what was given.
+
+    "Japan sent masks to China. It also donated US$1 million." -> the same donor gives to
+    the same recipient; "Test kits have also been sent to Laos." (no agent) -> the donor of
+    the last act.
+    """
+    gaz = reader.gaz
+    if frame.trigger.lemma_.lower() in gaz.words("weak_give_verbs") or frame.trigger.dep_ in {"acl", "amod"}:
+        return  # a participle describing a thing ("teams sent by X") leaves its clause to tell the rest
+    if not (_names_aid(frame.things, gaz) or any(t.ent_type_ == "MONEY" for thing in frame.things for t in thing.subtree)):
+        return
+    last_recipient, last_donor = reader.context.last_recipient, reader.context.last_donor
+    if not frame.recipients and last_recipient is not None and last_donor is not None \
+            and [d.key for d in frame.donors] == [last_donor.key]:
+        frame.recipients, frame.carried = [last_recipient], True
+    elif passive and not frame.donors and frame.recipients and last_donor is not None \
+            and all(r.key != last_donor.key for r in frame.recipients):
+        frame.donors, frame.carried = [last_donor], True
 
 
 def _receive(verb: Token, reader: ActorReader) -> _Frame | None:
@@ -360,7 +385,7 @@ def _names_aid(things: list[Token], gaz: Gazetteer) -> bool:
     for thing in things:
         for token in (thing, *thing.conjuncts):
             words = {token.lemma_.lower(), token.lower_, _label(token).lower()}
-            if words & (set(gaz.aid_items) | gaz.words("aid_nouns")):
+            if words & gaz.words("aid_nouns") or _aid_entry(_label(token), gaz) is not None:
                 return True
             if any(_label(token).lower().endswith(" " + term) for term in ("team", "teams", "experts", "supplies")):
                 return True

@@ -45,6 +45,12 @@ CASES = [
     # pronoun carried over
     ("Russia sent test kits to Serbia. It also sent a medical team to Bosnia and Herzegovina.",
      [("Russia", "Bosnia and Herzegovina", "delivered"), ("Russia", "Serbia", "delivered")]),
+    # same donor, recipient carried from the paragraph's last act
+    ("Norway sent 300 ventilators to Peru on May 2. It also donated US$2 million.",
+     [("Norway", "Peru", "delivered"), ("Norway", "Peru", "delivered")]),
+    # agentless passive: the donor of the paragraph's last act
+    ("Norway sent 300 ventilators to Peru. More test kits were sent to Chile.",
+     [("Norway", "Chile", "delivered"), ("Norway", "Peru", "delivered")]),
     # noun of giving
     ("Brazil's donation to Bolivia included 40 tons of rice.", [("Brazil", "Bolivia", "delivered")]),
     # double object and provide-with
@@ -85,6 +91,12 @@ NOT_AID = [
 @pytest.mark.parametrize("text", NOT_AID)
 def test_not_aid(nlp, text):
     assert flows_of(nlp, text) == ()
+
+
+@pytest.mark.slow
+def test_nothing_carries_across_paragraphs(nlp):
+    flows = flows_of(nlp, "Norway sent 300 ventilators to Peru.\n\nIt also donated US$2 million to the fund.")
+    assert summary(flows) == [("Norway", "Peru", "delivered")]
 
 
 @pytest.mark.slow
