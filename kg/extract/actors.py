@@ -24,6 +24,7 @@ from kg.types import ActorRef, Evidence, Position
 _PRONOUNS = {"it", "its", "they", "their", "them", "itself"}
 _PERSON_PRONOUNS = {"he", "his", "him", "she", "her"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "some"}
+_TITLE_GLUE = {"and", "former", "then", "of", "for", "'s", "’s", "ruling", "acting"}
 _ACTING_FOR_STATE = {"head_of_state", "head_of_government", "minister", "diplomat"}
 _STATE_TITLE_KINDS = {"head_of_state", "head_of_government", "minister", "royal", "legislator"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency"}
@@ -275,32 +276,48 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
     doc = sent.doc
     titles = sorted((s for s in doc.spans.get(TITLES_KEY, []) if sent.start <= s.start < sent.end),
                     key=lambda s: s.start)
+    previous_holder: tuple[int, ActorRef] | None = None  # (end of the last placed chain, its holder)
     for ent in sent.ents:
         if ent.label_ != "PERSON":
             continue
         person = reader.person(ent)
         if person is None:
             continue
-        chain = _title_chain_before(titles, ent)
-        of = None
-        if chain:
-            of = _holder_before(doc, chain[0].start, reader) or _of_after(doc, ent.end, reader)
-        else:
-            chain = _title_after(titles, ent)
-            if chain:
-                of = _holder_before(doc, chain[0].start, reader, within=ent.end) or _of_after(doc, chain[-1].end, reader)
-        if not chain:
-            continue
-        if of is None:
-            of = _of_after(doc, chain[-1].end, reader)  # "the Mayor of Seoul Park Won-soon"
-        if of is not None and (home := reader.country_of(of)) is not None:
-            reader.context.offices.setdefault(person.key, home)
-        for title in chain:
-            if of is not None:
-                yield Position(person=person, title=title.id_ or title.text, of=of, evidence=(evidence,))
-            else:
-                reader.context.unplaced.append((person, title.id_ or title.text, evidence))
-        reader.remember(person)
+        holders = _holders(doc, ent, titles, reader)
+        if holders and all(of is None for _, of in holders) and previous_holder is not None \
+                and _joined_by_and(doc, previous_holder[0], holders[0][0].start):
+            # "Singapore President Halimah Yacob and Prime Minister Lee Hsien Loong": one country
+            holders = [(title, previous_holder[1]) for title, _ in holders]
+        for title, of in holders:
+            name = title.id_ or title.text
+            if of is None:
+                reader.context.unplaced.append((person, name, evidence))
+                continue
+            if (home := reader.country_of(of)) is not None:
+                reader.context.offices.setdefault(person.key, home)
+            previous_holder = (ent.end, of)
+            yield Position(person=person, title=name, of=of, evidence=(evidence,))
+        if holders:
+            reader.remember(person)
+
+
+def _holders(doc, ent: Span, titles: list[Span], reader: ActorReader) -> list[tuple[Span, ActorRef | None]]:
+    """Each title of a person with the country or organization it is of, where the text says."""
+    chain = _title_chain_before(titles, ent)
+    if chain:
+        of = (_holder_before(doc, chain[0].start, reader) or _of_after(doc, ent.end, reader)
+              or _of_after(doc, chain[-1].end, reader))  # "the Mayor of Seoul Park Won-soon"
+        return [(title, of) for title in chain]
+    # appositive titles each with their own holder: "Ban Ki-moon, Chairman of the Boao Forum
+    # for Asia and former Secretary-General of the United Nations"
+    chain = _title_after(titles, ent)
+    first = _holder_before(doc, chain[0].start, reader, within=ent.end) if chain else None
+    return [(title, _of_after(doc, title.end, reader) or first) for title in chain]
+
+
+def _joined_by_and(doc, end: int, start: int) -> bool:
+    """True when only "and" lies between two spans: "X President A and Prime Minister B"."""
+    return start - end == 1 and doc[end].lower_ == "and"
 
 
 def _title_chain_before(titles: list[Span], ent: Span) -> list[Span]:
@@ -327,17 +344,21 @@ def _title_chain_before(titles: list[Span], ent: Span) -> list[Span]:
 
 
 def _title_after(titles: list[Span], ent: Span) -> list[Span]:
-    """Appositive titles: "Hun Sen, Prime Minister of Cambodia", "Maduro, the Venezuelan president"."""
+    """Appositive titles: "Hun Sen, Prime Minister of Cambodia", "Maduro, the Venezuelan president",
+    "Ban Ki-moon, Chairman of the Boao Forum for Asia and former Secretary-General of the UN"."""
     doc = ent.doc
     if ent.end >= len(doc) or doc[ent.end].text != ",":
         return []
-    chain = []
+    chain: list[Span] = []
     pos = ent.end + 1
     for title in titles:
         if title.start < pos:
             continue
         gap = doc[pos:title.start]
-        if len(gap) <= 3 and all(t.lower_ in _DETERMINERS or t.ent_type_ in {"NORP", "GPE", "ORG"} or t.lower_ in {"and", "former", "then"} for t in gap):
+        # the first title comes right after the comma; a later one after "of <holder> and"
+        limit = 3 if not chain else 12
+        if len(gap) <= limit and all(t.lower_ in _DETERMINERS | _TITLE_GLUE or t.ent_type_ in {"NORP", "GPE", "ORG", "LOC"}
+                                     for t in gap) and (not chain or any(t.lower_ == "and" for t in gap)):
             chain.append(title)
             pos = title.end
         else:
@@ -364,8 +385,8 @@ def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
     """The holder after "of": "Prime Minister Hun Sen of Cambodia", "President of Laos"."""
     if index < len(doc) and doc[index].lower_ == "of":
         j = index + 1
-        while j < len(doc) and doc[j].lower_ in {"the"}:
-            j += 1
+        while j < len(doc) and j < index + 4 and not doc[j].ent_type_ and doc[j].pos_ in {"DET", "ADJ", "VERB"}:
+            j += 1  # "of the ruling Liberal Democratic Party"
         if j < len(doc) and doc[j].ent_type_:
             ent = _entity_of(doc[j])
             if ent.label_ != "PERSON":

@@ -21,6 +21,15 @@ CASES = [
      [("Tedros Adhanom Ghebreyesus", "Director-General", "World Health Organization")]),
     ("Kenya's Health Minister Mutahi Kagwe received the vaccines.",
      [("Mutahi Kagwe", "Health Minister", "Kenya")]),
+    # coordinated: the second title shares the first one's country
+    ("Danish Queen Margrethe and Prime Minister Mette Frederiksen spoke.",
+     [("Margrethe", "Queen", "Denmark"), ("Mette Frederiksen", "Prime Minister", "Denmark")]),
+    # appositive chain, each title with its own holder
+    ("Helen Clark, Chair of the Group of Twenty and former Prime Minister of New Zealand, spoke.",
+     [("Helen Clark", "Chair", "Group of Twenty"), ("Helen Clark", "Prime Minister", "New Zealand")]),
+    # title before "of" with an adjective
+    ("Taro Kono, secretary-general of the ruling Liberal Democratic Party, spoke.",
+     [("Taro Kono", "Secretary-General", "Liberal Democratic Party")]),
 ]
 
 
