@@ -114,10 +114,12 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
             things.append(verb.head)
         frame.things = things
     else:
-        # active: the subject gives the object
+        # active: the subject gives the object (or what the object carries: "sent planes carrying doctors")
         frame.donors = _subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
     frame.recipients = _recipients(verb, frame.things, reader)
+    if frame.things and not _names_aid(frame.things, gaz):
+        frame.things = [t for thing in frame.things for t in _cargo(thing, gaz)] or frame.things
     frame.things += [p for c in _preps(verb) if c.lower_ == "to" for p in c.children
                      if p.dep_ == "pobj" and reader.actor(p) is None and _names_aid([p], gaz)]
     # hand-over on behalf of a donor: "handed over kits, donated by the Jack Ma Foundation, to Cambodia"
@@ -186,13 +188,9 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     subject = subjects[0]
     if reader.actor(subject) is not None:
         return None
-    things = [subject]
-    if not _names_aid(things, reader.gaz):
-        # a carrier: "a plane carrying 20 tons of supplies", "a flight with medical experts"
-        things = [o for c in subject.children if c.dep_ in {"acl", "prep"}
-                  for o in c.children if o.dep_ in {"dobj", "pobj"} and _names_aid([o], reader.gaz)]
-        if not things:
-            return None
+    things = [subject] if _names_aid([subject], reader.gaz) else _cargo(subject, reader.gaz)
+    if not things:
+        return None
     frame = _Frame(verb, pledged=_pledged(verb, reader.gaz), things=things)
     frame.donors = _actors_inside(subject, reader)
     sent_to = _recipients(subject, [], reader, deep=True)
@@ -204,6 +202,12 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     if not frame.donors:
         return None
     return frame if frame.recipients else None
+
+
+def _cargo(carrier: Token, gaz: Gazetteer) -> list[Token]:
+    """What a carrier brings: "a plane carrying 20 tons of supplies", "a flight with doctors"."""
+    return [o for c in carrier.children if c.dep_ in {"acl", "prep"}
+            for o in c.children if o.dep_ in {"dobj", "pobj"} and _names_aid([o], gaz)]
 
 
 def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
@@ -301,7 +305,8 @@ def _preps(*heads: Token) -> Iterator[Token]:
 def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: bool = False) -> list[ActorRef]:
     """Who receives: "to Y", "for Y", "to help Y" beside a verb or its object."""
     found: list[ActorRef] = []
-    heads = [verb, *things]
+    # "planes carrying doctors to Italy": the carrier's clause may hold the recipient
+    heads = [verb, *things, *(c for t in things for c in t.children if c.dep_ == "acl")]
     if deep:
         heads = [t for t in verb.subtree]
     for prep in _preps(*heads):

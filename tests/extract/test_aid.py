@@ -60,6 +60,10 @@ CASES = [
     ("Japan on Tuesday donated $3 million to Nepal.", [("Japan", "Nepal", "delivered")]),
     # announced package: a promise
     ("Germany announced a 50 million euro aid package for Kenya.", [("Germany", "Kenya", "pledged")]),
+    # what a carrier carries
+    ("Russia dispatched 15 military planes carrying doctors and equipment to Italy.", [("Russia", "Italy", "delivered")]),
+    ("Kenya approved emergency grant aid of $2 million for Somalia.", [("Kenya", "Somalia", "pledged")]),
+    ("The shipment was handed over to Somalia by the Turkish ambassador.", [("Turkey", "Somalia", "delivered")]),
     # a carrier arriving
     ("A plane carrying 20 tons of supplies from Turkey landed in Madrid.", [("Turkey", "Spain", "delivered")]),
     # hand-over on behalf of another donor
