@@ -78,6 +78,7 @@ def build(
     for kind, count in summary.actors_by_kind.items():
         table.add_row(f"actors: {kind}", str(count))
     table.add_row("aid flows", str(summary.aid_flows))
+    table.add_row("commercial flows", str(summary.commercial_flows))
     table.add_row("interactions", str(summary.interactions))
     table.add_row("positions", str(summary.positions))
     table.add_row("triples", str(summary.triples))

@@ -32,6 +32,7 @@ class BuildSummary:
     sentences: int = 0
     actors_by_kind: dict[str, int] = field(default_factory=dict)
     aid_flows: int = 0
+    commercial_flows: int = 0
     interactions: int = 0
     positions: int = 0
     triples: int = 0

@@ -68,6 +68,7 @@ def summarize(resolved: ResolvedFacts, quads: list[Quad], seconds: float) -> Bui
         sentences=sum(resolved.sentence_counts.values()),
         actors_by_kind=dict(sorted(Counter(a.kind for a in resolved.actors.values()).items())),
         aid_flows=len(resolved.aid_flows),
+        commercial_flows=len(resolved.commercial_flows),
         interactions=len(resolved.interactions),
         positions=len(resolved.positions),
         triples=len({q[:3] for q in quads}),

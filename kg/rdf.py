@@ -21,7 +21,7 @@ from kg.gazetteer import slug
 from kg.namespace import (ACTOR_CLASSES, AID_TYPE_CONCEPTS, CCKG, ID, INTERACTION_CLASSES, SCHEMA,
                           STATUS_INDIVIDUALS, WIKIDATA)
 from kg.resolve import ResolvedFacts
-from kg.types import ActorRef, AidFlow, Evidence, Interaction, Position, SourceDocument
+from kg.types import ActorRef, AidFlow, CommercialFlow, Evidence, Interaction, Position, SourceDocument
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
@@ -97,6 +97,11 @@ def to_quads(facts: ResolvedFacts) -> Iterator[Quad]:
         for triple in aid_flow_triples(flow):
             yield (*triple, graph)
         yield from _evidence_quads(flow.evidence)
+    for sale in facts.commercial_flows:
+        graph = document_graph(sale.evidence[0].content_hash)
+        for triple in commercial_flow_triples(sale):
+            yield (*triple, graph)
+        yield from _evidence_quads(sale.evidence)
     for interaction in facts.interactions:
         graph = document_graph(interaction.evidence[0].content_hash)
         for triple in interaction_triples(interaction):
@@ -161,7 +166,14 @@ def aid_flow_triples(flow: AidFlow) -> Iterator[Triple]:
         yield iri, CCKG.date, date_literal(flow.date)
     if flow.disputed:
         yield iri, CCKG.disputed, Literal(True)
-    for n, item in enumerate(flow.items):
+    yield from _goods_triples(iri, flow.items, flow.amount)
+    for evidence in flow.evidence:
+        yield iri, PROV.wasDerivedFrom, mention_iri(evidence)
+
+
+def _goods_triples(iri: URIRef, items, amount) -> Iterator[Triple]:
+    """The items and money of a flow, aid or commercial."""
+    for n, item in enumerate(items):
         item_iri = URIRef(f"{iri}/item/{n}")
         yield iri, CCKG.item, item_iri
         yield item_iri, RDF.type, CCKG.AidItem
@@ -176,17 +188,28 @@ def aid_flow_triples(flow: AidFlow) -> Iterator[Triple]:
             yield item_iri, CCKG.quantityText, Literal(item.quantity_text)
         if item.approximate:
             yield item_iri, CCKG.approximate, Literal(True)
-    if flow.amount is not None:
+    if amount is not None:
         amount_iri = URIRef(f"{iri}/amount")
         yield iri, CCKG.amount, amount_iri
         yield amount_iri, RDF.type, SCHEMA.MonetaryAmount
-        yield amount_iri, SCHEMA.value, Literal(flow.amount.value, datatype=XSD.decimal)
-        if flow.amount.currency:
-            yield amount_iri, SCHEMA.currency, Literal(flow.amount.currency)
-        yield amount_iri, CCKG.quantityText, Literal(flow.amount.text)
-        if flow.amount.approximate:
+        yield amount_iri, SCHEMA.value, Literal(amount.value, datatype=XSD.decimal)
+        if amount.currency:
+            yield amount_iri, SCHEMA.currency, Literal(amount.currency)
+        yield amount_iri, CCKG.quantityText, Literal(amount.text)
+        if amount.approximate:
             yield amount_iri, CCKG.approximate, Literal(True)
-    for evidence in flow.evidence:
+
+
+def commercial_flow_triples(sale: CommercialFlow) -> Iterator[Triple]:
+    first = sale.evidence[0]
+    iri = ID[f"trade/{_digest(sale.supplier.key, sale.buyer.key, first.content_hash, first.start)}"]
+    yield iri, RDF.type, CCKG.CommercialFlow
+    yield iri, CCKG.supplier, actor_iri(sale.supplier)
+    yield iri, CCKG.buyer, actor_iri(sale.buyer)
+    if sale.date:
+        yield iri, CCKG.date, date_literal(sale.date)
+    yield from _goods_triples(iri, sale.items, sale.amount)
+    for evidence in sale.evidence:
         yield iri, PROV.wasDerivedFrom, mention_iri(evidence)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from kg.gazetteer import load_gazetteer
-from kg.types import ActorRef, AidFlow, DocumentFacts, Interaction, Position, SourceDocument
+from kg.types import ActorRef, AidFlow, CommercialFlow, DocumentFacts, Interaction, Position, SourceDocument
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class ResolvedFacts:
     aid_flows: tuple[AidFlow, ...]
     interactions: tuple[Interaction, ...]
     positions: tuple[Position, ...]
+    commercial_flows: tuple[CommercialFlow, ...] = ()
 
 
 @dataclass
@@ -62,7 +63,10 @@ def resolve(facts: Iterable[DocumentFacts]) -> ResolvedFacts:
             table.add(actor)
     _merge_short_person_names(table)
     _add_home_countries(table)
-    flows = _merge_flows(_with_actors(f, table) for d in facts for f in d.aid_flows)
+    trade = _merge_by_key(
+        (replace(c, supplier=table.get(c.supplier), buyer=table.get(c.buyer)) for d in facts for c in d.commercial_flows),
+        lambda c: (c.supplier.key, c.buyer.key, c.evidence[0].content_hash, c.evidence[0].start))
+    flows = _mark_disputed(_merge_flows(_with_actors(f, table) for d in facts for f in d.aid_flows), trade)
     interactions = _merge_by_key(
         (_with_interaction_actors(i, table) for d in facts for i in d.interactions),
         lambda i: (i.kind, tuple(sorted(p.key for p in i.participants)), i.evidence[0].text))
@@ -74,12 +78,14 @@ def resolve(facts: Iterable[DocumentFacts]) -> ResolvedFacts:
     used = {a.key for f in flows for a in (f.donor, f.recipient)}
     used |= {a.key for i in interactions for a in i.participants}
     used |= {a.key for p in positions for a in (p.person, p.of)}
+    used |= {a.key for c in trade for a in (c.supplier, c.buyer)}
     used |= {f"country:{a.iso3}" for a in table.actors.values() if a.key in used and a.iso3}
     return ResolvedFacts(
         documents=tuple(d.document for d in facts),
         sentence_counts={d.document.file_name: d.sentence_count for d in facts},
         actors={k: a for k, a in sorted(table.actors.items()) if k in used},
         aid_flows=tuple(flows), interactions=tuple(interactions), positions=tuple(positions),
+        commercial_flows=tuple(trade),
     )
 
 
@@ -92,6 +98,9 @@ def _actors_of(doc_facts: DocumentFacts) -> Iterable[ActorRef]:
     for position in doc_facts.positions:
         yield position.person
         yield position.of
+    for sale in doc_facts.commercial_flows:
+        yield sale.supplier
+        yield sale.buyer
 
 
 def _merge_short_person_names(table: _ActorTable) -> None:
@@ -150,6 +159,21 @@ def _merge_flows(flows: Iterable[AidFlow]) -> list[AidFlow]:
             evidence = tuple(dict.fromkeys((*known.evidence, *flow.evidence)))
             merged[identity] = replace(known, evidence=evidence)
     return list(merged.values())
+
+
+def _mark_disputed(flows: list[AidFlow], trade: list[CommercialFlow]) -> list[AidFlow]:
+    """Mark an aid flow disputed when a source reports the same goods between the same
+    parties as a sale (same supplier and buyer, and a shared item or date)."""
+    sales: dict[tuple[str, str], list[CommercialFlow]] = {}
+    for sale in trade:
+        sales.setdefault((sale.supplier.key, sale.buyer.key), []).append(sale)
+
+    def same_goods(flow: AidFlow, sale: CommercialFlow) -> bool:
+        shared_items = {i.label for i in flow.items} & {i.label for i in sale.items}
+        return bool(shared_items) or (flow.date is not None and flow.date == sale.date)
+
+    return [replace(f, disputed=True) if any(same_goods(f, s) for s in sales.get((f.donor.key, f.recipient.key), []))
+            else f for f in flows]
 
 
 def _merge_by_key(records, key) -> list:

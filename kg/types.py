@@ -129,6 +129,18 @@ class AidFlow:
 
 
 @dataclass(frozen=True)
+class CommercialFlow:
+    """A sale or commercial export: never aid, kept apart so aid statistics do not count it."""
+
+    supplier: ActorRef
+    buyer: ActorRef
+    evidence: tuple[Evidence, ...]
+    items: tuple[AidItem, ...] = ()
+    amount: Money | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
 class Interaction:
     """A diplomatic contact: a call, visit, meeting, letter, conference or statement."""
 
@@ -160,4 +172,4 @@ class DocumentFacts:
     aid_flows: tuple[AidFlow, ...] = ()
     interactions: tuple[Interaction, ...] = ()
     positions: tuple[Position, ...] = ()
-    actors: tuple[ActorRef, ...] = field(default=())
+    commercial_flows: tuple[CommercialFlow, ...] = ()

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from kg.gazetteer import load_gazetteer
 from kg.resolve import resolve
-from kg.types import ActorRef, AidFlow, AidItem, DocumentFacts, Evidence, Paragraph, SourceDocument
+from kg.types import (ActorRef, AidFlow, AidItem, CommercialFlow, DocumentFacts, Evidence, Paragraph,
+                      SourceDocument)
 
 
 def document(name, text="x"):
@@ -50,3 +51,15 @@ def test_subnational_brings_its_country():
     city = ActorRef("subnational:PER:cusco", "subnational", "Cusco", ("Cusco",), iso3="PER")
     resolved = resolve([DocumentFacts(doc, 1, aid_flows=(AidFlow(gaz.lookup("Norway"), city, (evidence(doc),)),))])
     assert "country:PER" in resolved.actors
+
+
+def test_aid_also_reported_as_a_sale_is_disputed():
+    gaz = load_gazetteer()
+    a, b = document("a"), document("b")
+    masks = (AidItem("masks", Decimal(5000), unit="piece"),)
+    gift = AidFlow(gaz.lookup("Norway"), gaz.lookup("Peru"), (evidence(a),), items=masks)
+    sale = CommercialFlow(gaz.lookup("Norway"), gaz.lookup("Peru"), (evidence(b),), items=masks)
+    resolved = resolve([DocumentFacts(a, 1, aid_flows=(gift,)), DocumentFacts(b, 1, commercial_flows=(sale,))])
+    [flow] = resolved.aid_flows
+    assert flow.disputed
+    assert len(resolved.commercial_flows) == 1

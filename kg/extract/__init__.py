@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from dataclasses import replace
 
 from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
-from kg.extract.aid import extract_aid_flows
+from kg.extract.aid import extract_aid_flows, extract_commercial_flows
 from kg.extract.interactions import extract_interactions
 from kg.extract.quantities import parse_date
 from kg.types import DocumentFacts, Evidence, SourceDocument
@@ -37,7 +37,7 @@ def extract_documents(documents: Iterable[SourceDocument], nlp: Language, *,
 def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int = 64) -> DocumentFacts:
     """Every aid flow, interaction and position stated in one document."""
     reader = ActorReader()
-    flows, interactions, positions = [], [], []
+    flows, interactions, positions, trade = [], [], [], []
     sentences = 0
     texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
     for paragraph, parsed in zip(document.paragraphs, nlp.pipe(texts, batch_size=batch_size)):
@@ -53,6 +53,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             found_positions = list(extract_positions(sent, reader, evidence))
             positions.extend(found_positions)
             flows.extend(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))
+            trade.extend(extract_commercial_flows(sent, reader, evidence, date=date))
             interactions.extend(extract_interactions(sent, reader, evidence, found_positions, date=date))
             _remember_subject(sent, reader)
     positions.extend(place_unplaced(reader))
@@ -60,7 +61,8 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
     flows = [replace(f, donor=served.get(f.donor.key, f.donor)) for f in flows]
     flows = [f for f in flows if f.donor.key != f.recipient.key]
     return DocumentFacts(document=document, sentence_count=sentences, aid_flows=tuple(flows),
-                         interactions=tuple(interactions), positions=tuple(positions))
+                         interactions=tuple(interactions), positions=tuple(positions),
+                         commercial_flows=tuple(trade))
 
 
 def sentence_date(sent: Span, year: int | None) -> str | None:

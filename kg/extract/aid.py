@@ -16,7 +16,7 @@ from spacy.tokens import Span, Token
 from kg.extract.actors import ActorReader
 from kg.extract.quantities import find_money, parse_quantity
 from kg.gazetteer import Gazetteer, load_gazetteer
-from kg.types import DELIVERED, PLEDGED, ActorRef, AidFlow, AidItem, Evidence, Money
+from kg.types import DELIVERED, PLEDGED, ActorRef, AidFlow, AidItem, CommercialFlow, Evidence, Money
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj", "attr", "oprd"}
@@ -75,6 +75,36 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
         if frame.donors:
             reader.remember(frame.donors[0])
     yield from flows.values()
+
+
+def extract_commercial_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
+                             date: str | None = None) -> Iterator[CommercialFlow]:
+    """Sales and commercial exports in a sentence: "X exported ventilators to Y", "Y bought masks from X".
+
+    They are never aid; the graph keeps them as commercial flows so that a shipment one
+    source calls a donation and another a purchase can be marked disputed.
+    """
+    gaz = reader.gaz
+    money = find_money(sent.text)
+    for verb in sent:
+        lemma = verb.lemma_.lower()
+        if verb.pos_ != "VERB" or lemma not in gaz.words("commercial_verbs") or _negated(verb, gaz):
+            continue
+        things = [c for c in verb.children if c.dep_ in _OBJECTS and reader.actor(c) is None]
+        subjects = _subject_actors(verb, reader)
+        if lemma in gaz.words("buying_verbs"):
+            # "Mexico purchased two million masks from China"
+            buyers = subjects
+            suppliers = [a for prep in _preps(verb, *things) if prep.lower_ == "from"
+                         for p in prep.children if p.dep_ == "pobj" for a in reader.actors(p)]
+        else:
+            # "Egypt exported ventilators to Jordan"
+            suppliers, buyers = subjects, _recipients(verb, things, reader)
+        amount = _amount_near(_Frame(verb), sent, money)
+        for supplier in suppliers:
+            for buyer in (b for b in buyers if b.key != supplier.key):
+                yield CommercialFlow(supplier=supplier, buyer=buyer, evidence=(evidence,),
+                                     items=tuple(_items(things, reader)), amount=amount, date=date)
 
 
 def _frame(token: Token, reader: ActorReader) -> _Frame | None:

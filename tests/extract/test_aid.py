@@ -132,3 +132,16 @@ def test_evidence_slices_the_document(nlp):
     [flow] = extract_document(doc, nlp).aid_flows
     [evidence] = flow.evidence
     assert text[evidence.start:evidence.end] == evidence.text == "Norway donated 3,000 ventilators to Peru."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, supplier, buyer", [
+    ("Egypt exported 5,000 ventilators to Jordan.", "Egypt", "Jordan"),
+    ("Mexico purchased two million masks from China.", "China", "Mexico"),
+])
+def test_sales_are_commercial_flows(nlp, text, supplier, buyer):
+    doc = parse_text(text, "case.txt", {"date": "2021"})
+    facts = extract_document(doc, nlp)
+    assert facts.aid_flows == ()
+    [sale] = facts.commercial_flows
+    assert (sale.supplier.label, sale.buyer.label) == (supplier, buyer)
