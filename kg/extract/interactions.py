@@ -15,6 +15,7 @@ import yaml
 from spacy.tokens import Span, Token
 
 from kg.extract.actors import ActorReader
+from kg.nlp import TITLES_KEY
 from kg.gazetteer import RULES_DIR
 from kg.types import ActorRef, Evidence, Interaction, Position
 
@@ -47,7 +48,7 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
             yield from _visits(trigger, sent, reader, participants, evidence, date)
             continue
         if len(participants) < 2:
-            continue
+            continue  # a contact needs two parties: a party's own meeting is none
         initiators = [a for a in _clause_subjects(trigger, reader) if a.kind == "person"]
         if len(initiators) < 2:
             yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,),
@@ -116,7 +117,7 @@ def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
         speakers = reader.actors(subjects[0]) if subjects else []
         if not speakers or any(s.kind == "group" for s in speakers):
             continue
-        home = {reader.country_of(s).key for s in speakers if reader.country_of(s)} | {s.key for s in speakers}
+        home = {h.key for s in speakers if (h := reader.country_of(s))} | {s.key for s in speakers}
         others = [e for e in sent.ents if e.ent_id_ and e.label_ in {"GPE", "ORG", "NORP"} and e.ent_id_ not in home
                   and e.ent_id_.split(":")[0] in {"country", "org"}]
         if others:
@@ -128,7 +129,10 @@ def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
     """ "called President X" (a call to a person, not "called for" / "called it"), "spoke with X"."""
     lemma = verb.lemma_.lower()
     if lemma in words.get("person_verbs", []):
-        return any(c.dep_ == "dobj" and c.ent_type_ == "PERSON" for c in verb.children)
+        # "called President X", "called Philippine Foreign Minister Y": a named or titled person
+        titled = {i for span in verb.doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
+        return any(c.dep_ == "dobj" and any(t.ent_type_ == "PERSON" or t.i in titled for t in c.subtree)
+                   for c in verb.children)
     if lemma in words.get("talk_verbs", []):
         return any(c.dep_ == "prep" and c.lower_ in {"with", "to"} and any(p.ent_type_ == "PERSON" for p in c.children)
                    for c in verb.children)
