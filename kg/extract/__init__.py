@@ -18,7 +18,7 @@ from dataclasses import replace
 from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
 from kg.extract.aid import extract_aid_flows, extract_commercial_flows
 from kg.extract.interactions import extract_interactions
-from kg.extract.quantities import parse_date
+from kg.extract.quantities import parse_date, shift_date
 from kg.types import DocumentFacts, Evidence, SourceDocument
 
 __all__ = ["extract_document", "extract_documents", "sentence_date"]
@@ -40,16 +40,18 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
     flows, interactions, positions, trade = [], [], [], []
     sentences = 0
     texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
+    date = None
     for paragraph, parsed in zip(document.paragraphs, nlp.pipe(texts, batch_size=batch_size)):
-        date = None
-        reader.context.new_paragraph()
+        if not document.text[paragraph.start].islower():  # a lower-case start goes on across a page break
+            date = None
+            reader.context.new_paragraph()
         for sent in parsed.sents:
             if not sent.text.strip():
                 continue
             sentences += 1
             count_countries(sent, reader)
             evidence = _evidence(document, paragraph.start, sent)
-            date = sentence_date(sent, document.year) or date
+            date = sentence_date(sent, document.year) or shift_date(date, sent.text) or date
             found_positions = list(extract_positions(sent, reader, evidence))
             positions.extend(found_positions)
             flows.extend(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))

@@ -249,7 +249,10 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
         return None  # "exported supplies to 200 countries" is trade, not aid
     governor = noun.head
     pledged = noun.dep_ in _OBJECTS and (governor.lemma_.lower() in gaz.words("pledge_markers") or _pledged(governor, gaz))
-    frame = _Frame(noun, pledged=pledged, things=[noun])
+    # "step up its donation to China with a gift of 30,000 sheep"
+    gifts = [p for c in governor.children if c.dep_ == "prep" and c.lower_ == "with"
+             for p in c.children if p.dep_ == "pobj" and _names_aid([p], gaz)] if noun.dep_ in _OBJECTS else []
+    frame = _Frame(noun, pledged=pledged, things=[*gifts, noun] if gifts else [noun])
     # "made donations to China", "step up its donation to China": "to" may hang on the verb
     holders = [noun, noun.head] if noun.dep_ in _OBJECTS else [noun]
     recipients = [a for c in _preps(*holders) if c.lower_ in _RECIPIENT_PREPS

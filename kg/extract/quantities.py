@@ -5,6 +5,7 @@ vague-quantity phrases; they know nothing of spaCy.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -69,6 +70,38 @@ def parse_date(text: str, year: int | None) -> str | None:
         if month and y and not (match.group(1).lower() == "may" and not re.search(r"(mid|early|late|end|of)[-\s]+may|May", match.group(0))):
             return f"{int(y):04d}-{month:02d}"
     return None
+
+
+_RELATIVE = re.compile(r"\b(?:(\w+)\s+(day|days|week|weeks)\s+(?:later|after(?:wards)?)|"
+                       r"(?:the\s+)?(next|following)\s+(day|week))\b", re.I)
+
+
+def shift_date(date: str | None, text: str) -> str | None:
+    """A date stated relative to the one before: "ten days later", "the next day".
+
+    Examples:
+        >>> shift_date("2020-04-06", "Ten days later, the team landed.")
+        '2020-04-16'
+        >>> shift_date("2020-03-31", "The following day it arrived.")
+        '2020-04-01'
+        >>> shift_date("2020-04", "Ten days later") is None
+        True
+    """
+    match = _RELATIVE.search(text)
+    if not match or not date or len(date) != 10:
+        return None
+    if match.group(3):
+        days = 7 if match.group(4).lower() == "week" else 1
+    else:
+        count = match.group(1).lower()
+        number = to_decimal(count) if count[0].isdigit() else load_gazetteer().number_words.get(count)
+        if number is None and count in {"a", "one"}:
+            number = Decimal(1)
+        if number is None:
+            return None
+        days = int(number) * (7 if match.group(2).lower().startswith("week") else 1)
+    shifted = datetime.date.fromisoformat(date) + datetime.timedelta(days=days)
+    return shifted.isoformat()
 
 
 def _iso(year: int | str | None, month: int | None, day: int) -> str | None:

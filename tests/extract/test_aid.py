@@ -126,6 +126,19 @@ def test_date_from_sentence_and_carried_from_paragraph(nlp):
 
 
 @pytest.mark.slow
+def test_relative_date_counts_from_the_last_one(nlp):
+    flows = flows_of(nlp, "On May 4, Norway sent masks to Ghana. Two weeks later, Norway sent ventilators to Togo.")
+    assert sorted((f.recipient.label, f.date) for f in flows) == [("Ghana", "2021-05-04"), ("Togo", "2021-05-18")]
+
+
+@pytest.mark.slow
+def test_gift_named_beside_a_donation(nlp):
+    [flow] = flows_of(nlp, "Chad will increase its donation to Niger with a gift of 2,000 goats.")
+    assert flow.status == "pledged"
+    assert [(i.label, i.quantity, i.unit) for i in flow.items if i.quantity] == [("goats", Decimal(2000), "head")]
+
+
+@pytest.mark.slow
 def test_evidence_slices_the_document(nlp):
     text = "Headline\n\nNorway donated 3,000 ventilators to Peru. Nothing else happened."
     doc = parse_text(text, "case.txt")
