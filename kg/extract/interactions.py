@@ -105,7 +105,9 @@ def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     """A named speaker's words about another party: "Serbian President Vucic said China ...".
 
     The speaker is the subject of a verb of saying or feeling (`statement_verbs`) and is a
-    person, country or organization; some other country or organization must be named.
+    person, country or organization; another country or organization is named in what
+    the speaker says. A news attribution that closes a report ("..., the minister said")
+    is no statement of its own.
     """
     words = load_triggers()["statement_of_support"]
     for token in sent:
@@ -113,13 +115,14 @@ def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
             continue
         if any(c.dep_ == "neg" for c in token.children):
             continue
+        said = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "dobj", "prep", "advcl"} and c.i > token.i]
         subjects = [c for c in token.children if c.dep_ == "nsubj"]
         speakers = reader.actors(subjects[0]) if subjects else []
-        if not speakers or any(s.kind == "group" for s in speakers):
+        if not said or not speakers or any(s.kind == "group" for s in speakers):
             continue
         home = {h.key for s in speakers if (h := reader.country_of(s))} | {s.key for s in speakers}
-        others = [e for e in sent.ents if e.ent_id_ and e.label_ in {"GPE", "ORG", "NORP"} and e.ent_id_ not in home
-                  and e.ent_id_.split(":")[0] in {"country", "org"}]
+        others = [t for c in said for t in c.subtree
+                  if t.ent_id_ and t.ent_id_ not in home and t.ent_id_.split(":")[0] in {"country", "org"}]
         if others:
             return [("statement_of_support", token)]
     return []

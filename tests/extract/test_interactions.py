@@ -66,3 +66,9 @@ def test_one_letter_per_sender(nlp):
             "have both written to Swedish Prime Minister Stefan Lofven.")
     letters = [i for i in interactions_of(nlp, text) if i.kind == "letter"]
     assert {i.initiator.label for i in letters} == {"Mette Frederiksen", "Sanna Marin"}
+
+
+@pytest.mark.slow
+def test_news_attribution_is_no_statement(nlp):
+    text = "Norway delivered 300 ventilators to Peru on Monday, Norwegian Foreign Minister Ine Eriksen Soreide said."
+    assert [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"] == []
