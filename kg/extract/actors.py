@@ -95,6 +95,13 @@ class ActorReader:
             if found is not None:
                 return found
         lemma = head.lemma_.lower()
+        if lemma in self.gaz.words("place_nouns"):
+            # "the town of Crema", "the city of Hechi"
+            named = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj" and p.pos_ == "PROPN"]
+            if named:
+                name = _entity_of(named[0]).text if named[0].ent_type_ else named[0].text
+                return self.gaz.lookup(name) or self._place(name)
         if lemma in self.gaz.words("state_nouns") or head.lower_ in self.gaz.words("state_nouns"):
             country = self._country_modifier(head)
             if country is not None:
@@ -138,12 +145,15 @@ class ActorReader:
         return None
 
     def place(self, head: Token) -> ActorRef | None:
-        """The country of a place ("arrived in Islamabad" -> Pakistan)."""
+        """The country of a place: "arrived in Islamabad", "landed at an air base near Rome"."""
         actor = self.actor(head)
         if actor is not None:
             return self.country_of(actor) or actor
         country = _place_country(_entity_of(head).text if head.ent_type_ else head.text)
-        return self.gaz.actors.get(f"country:{country}") if country else None
+        if country:
+            return self.gaz.actors.get(f"country:{country}")
+        inner = next((t for t in head.subtree if t.i != head.i and t.ent_type_ in {"GPE", "LOC"}), None)
+        return self.place(inner) if inner is not None else None
 
     def remember(self, actor: ActorRef | None) -> None:
         """Note the actor that just acted, for the pronouns of the sentences that follow."""
@@ -200,17 +210,24 @@ class ActorReader:
         if ent.label_ == "PERSON":
             return self.person(ent)
         if ent.label_ == "ORG":
-            country = next((self.gaz.actors[t.ent_id_] for t in ent if t.ent_id_ in self.gaz.actors), None)
+            # the country in the name or owning it: "Chinese Embassy", "China's Red Cross"
+            owners = [*ent, *(c for c in ent.root.children if c.dep_ in {"poss", "amod", "compound"} and c.i < ent.start)]
+            country = next((self.gaz.actors[t.ent_id_] for t in owners if t.ent_id_.startswith("country:")), None)
             return self._organization(_strip_det(ent.text), country.iso3 if country else None)
         if ent.label_ == "GPE":
-            iso3 = _place_country(ent.text)
-            if iso3:
-                name = _strip_det(ent.text)
-                return ActorRef(key=f"subnational:{iso3}:{slug(name)}", kind="subnational", label=name,
-                                names=(name,), iso3=iso3)
+            return self._place(ent.text)
         if ent.label_ == "NORP":
             return self.gaz.demonym(ent.text)
         return None
+
+    def _place(self, name: str) -> ActorRef | None:
+        """A city or region the gazetteer lacks, from the world's cities, with its country."""
+        name = _strip_det(name)
+        iso3 = _place_country(name)
+        if not iso3:
+            return None
+        return ActorRef(key=f"subnational:{iso3}:{slug(name)}", kind="subnational", label=name,
+                        names=(name,), iso3=iso3)
 
     def _country_modifier(self, head: Token) -> ActorRef | None:
         """The country named in a noun's modifiers: "Chinese government", "government of Japan"."""
@@ -236,7 +253,10 @@ class ActorReader:
             return _with_name(known, name)
         if len(name) < 3 or name.lower() in {"embassy", "government", "ministry"}:
             return None
-        return ActorRef(key=f"org:{slug(name)}", kind="organization", label=name, names=(name,), iso3=iso3)
+        # one "Red Cross" per country: the owner is part of an unknown organization's identity
+        key = f"org:{iso3}:{slug(name)}" if iso3 and not self.gaz.country_of_name(name.split()[0]) else f"org:{slug(name)}"
+        label = name if key.count(":") == 1 else f"{name} ({self.gaz.actors[f'country:{iso3}'].label})"
+        return ActorRef(key=key, kind="organization", label=label, names=(name,), iso3=iso3)
 
     def _group(self, head: Token) -> ActorRef | None:
         """A counted or named set of actors: "18 African countries", "neighboring countries".

@@ -64,6 +64,13 @@ CASES = [
     ("Russia dispatched 15 military planes carrying doctors and equipment to Italy.", [("Russia", "Italy", "delivered")]),
     ("Kenya approved emergency grant aid of $2 million for Somalia.", [("Kenya", "Somalia", "pledged")]),
     ("The shipment was handed over to Somalia by the Turkish ambassador.", [("Turkey", "Somalia", "delivered")]),
+    # places named through a place noun, and arrivals near a place
+    ("Cuba sent a brigade of 52 doctors to the town of Crema.", [("Cuba", "Crema", "delivered")]),
+    ("Nine Russian planes carrying disinfection equipment landed at an air base near Rome.",
+     [("Russia", "Italy", "delivered")]),
+    # an organization's plan stands for the organization
+    ("The European Commission will allocate 25 million euros to the WHO's response plan.",
+     [("European Commission", "World Health Organization", "pledged")]),
     # a carrier arriving
     ("A plane carrying 20 tons of supplies from Turkey landed in Madrid.", [("Turkey", "Spain", "delivered")]),
     # hand-over on behalf of another donor
@@ -158,3 +165,9 @@ def test_sales_are_commercial_flows(nlp, text, supplier, buyer):
     assert facts.aid_flows == ()
     [sale] = facts.commercial_flows
     assert (sale.supplier.label, sale.buyer.label) == (supplier, buyer)
+
+
+@pytest.mark.slow
+def test_unknown_organizations_of_two_countries_stay_apart(nlp):
+    flows = flows_of(nlp, "Norway's Red Cross sent masks to Chile. Sweden's Red Cross sent masks to Peru.")
+    assert len({f.donor.key for f in flows}) == 2
