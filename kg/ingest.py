@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html.parser import HTMLParser
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from kg.errors import InputError
 from kg.types import Paragraph, SourceDocument
 
 #: File suffixes read as documents when a folder is given.
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md")
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
+_HTML_SUFFIXES = (".html", ".htm")
 #: Optional metadata file beside the documents: {file name: {title, publisher, date, url}}.
 SOURCES_FILE = "sources.yaml"
 
@@ -33,6 +35,9 @@ _MONTHS = ("january february march april may june july august september october 
            "november december").split()
 _ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
 _TEXT_DATE = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?\s+(\d{1,2}),\s+((?:19|20)\d\d)\b")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: The longest paragraph read; a longer "line" is a dump, not prose (and more than the parser takes).
+MAX_PARAGRAPH_CHARS = 200_000
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 
 
@@ -97,8 +102,10 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         raise InputError(path, "binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if _UTF8_SEQUENCE.search(data):
+            # UTF-8 elsewhere in the file: a broken byte is damage, not another encoding
+            raise InputError(path, f"invalid UTF-8 at byte {err.start}") from err
     if b"\x00" in data:
         return _decode_utf16(data, path)
     guess = charset_normalizer.from_bytes(data).best()
@@ -153,7 +160,58 @@ def read_document(path: str | Path, metadata: Mapping[str, object] | None = None
     except OSError as err:
         raise InputError(path, err.strerror or "cannot be read") from err
     text, encoding = decode(data, path)
+    if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(text):
+        text = html_to_text(text)
     return parse_text(text, path.name, metadata, encoding=encoding)
+
+
+class _HTMLText(HTMLParser):
+    """Collects the visible text of an HTML page, one block element per paragraph."""
+
+    _SKIPPED = {"script", "style", "noscript", "template", "svg", "head", "nav", "footer"}
+    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+               "blockquote", "title", "header", "main", "figcaption"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self._SKIPPED:
+            self.skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(markup: str) -> str:
+    """The visible text of an HTML page, scripts and styles dropped, blocks as paragraphs.
+
+    Examples:
+        >>> html_to_text("<p>Norway sent <b>masks</b>.</p><script>var x = 1;</script><p>Next.</p>")
+        'Norway sent masks.\n\nNext.'
+    """
+    parser = _HTMLText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:1000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
 
 
 def parse_text(text: str, file_name: str, metadata: Mapping[str, object] | None = None,
@@ -174,6 +232,9 @@ def parse_text(text: str, file_name: str, metadata: Mapping[str, object] | None 
     paragraphs, headings, cited = _split(text)
     if not paragraphs:
         raise InputError(file_name, "no English prose found")
+    longest = max(p.end - p.start for p in paragraphs)
+    if longest > MAX_PARAGRAPH_CHARS:
+        raise InputError(file_name, f"a paragraph of {longest:,} characters (at most {MAX_PARAGRAPH_CHARS:,} are read)")
     return SourceDocument(
         file_name=file_name,
         text=text,

@@ -96,3 +96,28 @@ def test_error_names_the_file(tmp_path):
     with pytest.raises(InputError) as err:
         read_document(path)
     assert str(err.value) == f"{path}: empty file"
+
+
+def test_invalid_utf8_is_an_error_latin1_is_decoded():
+    broken = "Le don à la Côte d'Ivoire.".encode("utf-8") + b" \xff\xfe broken " * 3
+    with pytest.raises(InputError, match="invalid UTF-8 at byte"):
+        decode(broken, "x.txt")
+    latin = "Le don à la Côte d'Ivoire, reçu à Abidjan.".encode("latin-1")
+    assert decode(latin)[0] == "Le don à la Côte d'Ivoire, reçu à Abidjan."
+
+
+def test_html_gives_its_text_without_scripts_and_styles(tmp_path):
+    page = tmp_path / "news.html"
+    page.write_text("<html><head><title>T</title><style>p {color: red}</style></head><body>"
+                    "<script>alert('x')</script><p>Norway donated 3,000 ventilators to Peru on Monday.</p>"
+                    "</body></html>", encoding="utf-8")
+    doc = read_document(page)
+    assert paragraphs(doc) == ["Norway donated 3,000 ventilators to Peru on Monday."]
+    assert "alert" not in doc.text and "color" not in doc.text
+
+
+def test_a_huge_single_line_is_refused(tmp_path):
+    path = tmp_path / "dump.txt"
+    path.write_text(("word " * 60_000).strip() + ".", encoding="utf-8")
+    with pytest.raises(InputError, match="paragraph of 300,000 characters"):
+        read_document(path)
