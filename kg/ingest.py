@@ -198,8 +198,10 @@ def html_to_text(markup: str) -> str:
     """The visible text of an HTML page, scripts and styles dropped, blocks as paragraphs.
 
     Examples:
-        >>> html_to_text("<p>Norway sent <b>masks</b>.</p><script>var x = 1;</script><p>Next.</p>")
-        'Norway sent masks.\n\nNext.'
+        >>> print(html_to_text("<p>Norway sent <b>masks</b>.</p><script>var x = 1;</script><p>Next.</p>"))
+        Norway sent masks.
+        <BLANKLINE>
+        Next.
     """
     parser = _HTMLText()
     parser.feed(markup)
