@@ -69,7 +69,9 @@ def resolve(facts: Iterable[DocumentFacts]) -> ResolvedFacts:
     flows = _mark_disputed(_merge_flows(_with_actors(f, table) for d in facts for f in d.aid_flows), trade)
     interactions = _merge_by_key(
         (_with_interaction_actors(i, table) for d in facts for i in d.interactions),
-        lambda i: (i.kind, tuple(sorted(p.key for p in i.participants)), i.evidence[0].text))
+        # repeated within a document only: each report of a contact keeps its own record
+        lambda i: (i.kind, tuple(sorted(p.key for p in i.participants)), i.evidence[0].content_hash,
+                   i.evidence[0].text))
     positions = [replace(p, person=table.get(p.person), of=table.get(p.of)) for d in facts for p in d.positions]
     # a holder guessed from a document's main country yields to one the text states anywhere
     stated = {p.person.key for p in positions if not p.inferred}

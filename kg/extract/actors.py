@@ -269,14 +269,18 @@ class ActorReader:
         number = next((t for t in lefts if t.dep_ == "nummod" or t.like_num), None)
         qualified = any(t.ent_type_ in {"NORP", "GPE", "LOC"} or t.lower_ in self.gaz.words("group_qualifiers")
                         for t in lefts)
-        if not (number is not None or qualified or international):
+        # "countries in West Asia and North Africa": a region named after the noun
+        region = next((p for p in head.children if p.dep_ == "prep" and p.lower_ in {"in", "from"}
+                       and any(t.ent_type_ in {"GPE", "LOC", "NORP"} for t in p.subtree)), None)
+        if not (number is not None or qualified or international or region is not None):
             return None
         words = [t for left in head.lefts for t in left.subtree if t.lower_ not in _DETERMINERS]
-        label = " ".join(t.text for t in [*words, head]).replace(" - ", "-")
+        tail = f" {' '.join(t.text for t in region.subtree)}" if region is not None else ""
+        label = " ".join(t.text for t in [*words, head]).replace(" - ", "-") + tail
         # "as many as 79 countries" is also known as "79 countries"
         bare = " ".join(t.text for left in lefts for t in left.subtree
                         if left is not number or t.like_num or t.lower_ in self.gaz.number_words)
-        bare = f"{bare} {head.text}".strip().replace(" - ", "-")
+        bare = f"{bare} {head.text}".strip().replace(" - ", "-") + tail
         size = None
         if number is not None:
             value, _, _ = parse_quantity(" ".join(t.text for t in number.subtree), self.gaz)

@@ -150,6 +150,11 @@ def _participants(sent: Span, reader: ActorReader, positions: list[Position]) ->
             found.setdefault(actor.key, actor)
     for position in positions:
         found.setdefault(position.of.key, position.of)
+    for prep in (t for t in sent if t.dep_ == "prep" and t.lower_ == "with"):
+        # groups met with: "a video conference with countries in West Asia"
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            for actor in reader.actors(obj):
+                found.setdefault(actor.key, actor)
     for token in sent:
         if token.lower_ in {"he", "she", "him", "her"} and token.pos_ == "PRON" and reader.context.last_person:
             found.setdefault(reader.context.last_person.key, reader.context.last_person)

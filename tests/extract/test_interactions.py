@@ -72,3 +72,10 @@ def test_one_letter_per_sender(nlp):
 def test_news_attribution_is_no_statement(nlp):
     text = "Norway delivered 300 ventilators to Peru on Monday, Norwegian Foreign Minister Ine Eriksen Soreide said."
     assert [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"] == []
+
+
+@pytest.mark.slow
+def test_conference_with_a_regional_group(nlp):
+    [call] = interactions_of(nlp, "On March 26, Norway held a video conference with countries in West Africa.")
+    assert call.kind == "video_conference"
+    assert {p.label for p in call.participants} == {"Norway", "countries in West Africa"}
