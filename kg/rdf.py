@@ -92,26 +92,15 @@ def to_quads(facts: ResolvedFacts) -> Iterator[Quad]:
     for actor in facts.actors.values():
         for triple in actor_triples(actor, facts.actors):
             yield (*triple, ACTORS_GRAPH)
-    for flow in facts.aid_flows:
-        graph = document_graph(flow.evidence[0].content_hash)
-        for triple in aid_flow_triples(flow):
-            yield (*triple, graph)
-        yield from _evidence_quads(flow.evidence)
-    for sale in facts.commercial_flows:
-        graph = document_graph(sale.evidence[0].content_hash)
-        for triple in commercial_flow_triples(sale):
-            yield (*triple, graph)
-        yield from _evidence_quads(sale.evidence)
-    for interaction in facts.interactions:
-        graph = document_graph(interaction.evidence[0].content_hash)
-        for triple in interaction_triples(interaction):
-            yield (*triple, graph)
-        yield from _evidence_quads(interaction.evidence)
-    for position in facts.positions:
-        graph = document_graph(position.evidence[0].content_hash)
-        for triple in position_triples(position):
-            yield (*triple, graph)
-        yield from _evidence_quads(position.evidence)
+    facts_and_mappings = [(facts.aid_flows, aid_flow_triples), (facts.commercial_flows, commercial_flow_triples),
+                          (facts.interactions, interaction_triples), (facts.positions, position_triples)]
+    for records, to_triples in facts_and_mappings:
+        for record in records:
+            # a fact lives in the graph of the first document it was read from
+            graph = document_graph(record.evidence[0].content_hash)
+            for triple in to_triples(record):
+                yield (*triple, graph)
+            yield from _evidence_quads(record.evidence)
 
 
 def document_triples(document: SourceDocument, sentence_count: int) -> Iterator[Triple]:
