@@ -14,7 +14,7 @@ from pathlib import Path
 from kg.graph import KnowledgeGraph
 from kg.pipeline import build
 
-__all__ = ["KnowledgeGraph", "build", "open_graph", "query", "validate"]
+__all__ = ["KnowledgeGraph", "analyze", "build", "open_graph", "query", "validate"]
 __version__ = "0.1.0"
 
 
@@ -40,3 +40,17 @@ def validate(graph: KnowledgeGraph | str | Path):
     if not isinstance(graph, KnowledgeGraph):
         graph = open_graph(graph)
     return validate_graph(graph)
+
+
+def analyze(graph: KnowledgeGraph | str | Path, **options: object):
+    """Reciprocity, centrality, communities (and time windows) of a graph, or of the graph
+    built in a folder; returns a `kg.analysis.AnalysisResult` of pandas DataFrames.
+
+    Options are those of `kg.analysis.analyze`: `roll_up=True`, `by=None` ("month",
+    "quarter", "year"), `weight="flows"` ("items", "usd").
+    """
+    from kg.analysis import analyze as analyze_graph
+
+    if not isinstance(graph, KnowledgeGraph):
+        graph = open_graph(graph)
+    return analyze_graph(graph, **options)

@@ -97,6 +97,17 @@ class CCKG(DefinedNamespace):
     eigenvector: URIRef
     inDegree: URIRef
     outDegree: URIRef
+    lagDays: URIRef
+    AidDirection: URIRef
+    direction: URIRef
+    fromMember: URIRef
+    toMember: URIRef
+    flowCount: URIRef
+    itemCount: URIRef
+    usdValue: URIRef
+    firstFlow: URIRef
+    firstDate: URIRef
+    community: URIRef
 
 
 #: Aid types (snake case, as in the records) -> SKOS concepts of the AidTypeScheme.
