@@ -8,6 +8,7 @@ actor for pronouns.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -18,7 +19,7 @@ from dataclasses import replace
 from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
 from kg.extract.aid import extract_aid_flows, extract_commercial_flows
 from kg.extract.interactions import extract_interactions
-from kg.extract.quantities import parse_date, shift_date
+from kg.extract.quantities import parse_date, shift_date, weekday_date
 from kg.types import DocumentFacts, Evidence, SourceDocument
 
 __all__ = ["extract_document", "extract_documents", "sentence_date"]
@@ -51,7 +52,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             sentences += 1
             count_countries(sent, reader)
             evidence = _evidence(document, paragraph.start, sent)
-            date = sentence_date(sent, document.year) or shift_date(date, sent.text) or date
+            date = sentence_date(sent, document.year, document.date) or shift_date(date, sent.text) or date
             found_positions = list(extract_positions(sent, reader, evidence))
             positions.extend(found_positions)
             flows.extend(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))
@@ -67,11 +68,12 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
                          commercial_flows=tuple(trade))
 
 
-def sentence_date(sent: Span, year: int | None) -> str | None:
-    """The first date a sentence states, completed with the document's year."""
+def sentence_date(sent: Span, year: int | None, published: str | None = None) -> str | None:
+    """The first date a sentence states, completed with the document's year; a weekday
+    ("on Wednesday") is the last such day up to the document's publication date."""
     for ent in sent.ents:
         if ent.label_ == "DATE":
-            date = parse_date(ent.text, year)
+            date = parse_date(ent.text, year) or weekday_date(ent.text, published)
             if date:
                 return date
     return None
@@ -80,11 +82,17 @@ def sentence_date(sent: Span, year: int | None) -> str | None:
 _FOOTNOTE_MARKS = str.maketrans({c: " " for c in "\n¹²³⁴⁵⁶⁷⁸⁹⁰"})
 
 
+#: A news dateline opening a paragraph: "BEIJING, May 17 (Xinhua) -- ", "TOKYO (Reuters) - ".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?(?:\s*\([A-Za-z .]{2,30}\))?\s*[-–—]{1,2}\s+")
+
+
 def _paragraph_text(document: SourceDocument, start: int, end: int) -> str:
-    # a line break inside a paragraph is only the page's width, and a footnote mark glued
-    # to a full stop hides the sentence end from the parser: both are parsed as spaces
-    # (same length, so offsets still point into the document)
-    return document.text[start:end].translate(_FOOTNOTE_MARKS)
+    # a line break inside a paragraph is only the page's width, a footnote mark glued to a
+    # full stop hides the sentence end from the parser, and a dateline is no part of the
+    # first sentence: all are parsed as spaces (same length, so offsets still hold)
+    text = document.text[start:end].translate(_FOOTNOTE_MARKS)
+    dateline = _DATELINE.match(text)
+    return " " * dateline.end() + text[dateline.end():] if dateline else text
 
 
 def _evidence(document: SourceDocument, offset: int, sent: Span) -> Evidence:

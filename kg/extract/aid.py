@@ -279,9 +279,14 @@ def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
     current = verb
     for _ in range(4):
         subjects = [c for c in current.children if c.dep_ in {"nsubj", "csubj"}]
+        if subjects and subjects[0].lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
+            return reader.actors(current.head)  # "Sri Lanka, which received doses from India"
+        for subject in subjects:
+            found = reader.actors(subject) or _actors_inside(subject, reader)
+            if found:
+                return found
         if subjects:
-            found = reader.actors(subjects[0])
-            return found or _actors_inside(subjects[0], reader)
+            return []
         if current.dep_ in {"acl", "relcl"} and current.head.dep_ in {"attr", "nsubj"}:
             # "Japan is the first country to send aid": the copula's subject acts
             noun = current.head
@@ -369,7 +374,9 @@ def _recipient_actors(head: Token, reader: ActorReader) -> list[ActorRef]:
     if found:
         return found
     if head.lemma_.lower() in reader.gaz.words("effort_nouns"):
-        return [a for c in head.children if c.dep_ == "poss" for a in reader.actors(c)]
+        # "the ROK's efforts", "the COVAX vaccine-sharing initiative": the owner named before the noun
+        owners = [t for left in head.lefts for t in left.subtree if t.ent_id_ and t.ent_type_ in {"GPE", "ORG"}]
+        return [a for t in owners[:1] for a in [reader.actor(t)] if a]
     # a parse that hangs the recipient on the thing: "donated to [the ROK] 5.1 million masks"
     return [a for c in head.children if c.dep_ in {"nmod", "compound"} and c.ent_type_ in {"GPE", "ORG"}
             for a in reader.actors(c)]

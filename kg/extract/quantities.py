@@ -72,6 +72,28 @@ def parse_date(text: str, year: int | None) -> str | None:
     return None
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_date(text: str, published: str | None) -> str | None:
+    """The date of a weekday named in news ("on Wednesday"): the last such day up to publication.
+
+    Examples:
+        >>> weekday_date("on Wednesday", "2021-01-22")   # a Friday
+        '2021-01-20'
+        >>> weekday_date("on Friday", "2021-01-22")
+        '2021-01-22'
+        >>> weekday_date("on Friday", "2021-01") is None
+        True
+    """
+    match = re.search(r"\b(" + "|".join(_WEEKDAYS) + r")\b", text, re.I)
+    if not match or not published or len(published) != 10:
+        return None
+    day = datetime.date.fromisoformat(published)
+    back = (day.weekday() - _WEEKDAYS.index(match.group(1).lower())) % 7
+    return (day - datetime.timedelta(days=back)).isoformat()
+
+
 _RELATIVE = re.compile(r"\b(?:(\w+)\s+(day|days|week|weeks)\s+(?:later|after(?:wards)?)|"
                        r"(?:the\s+)?(next|following)\s+(day|week))\b", re.I)
 

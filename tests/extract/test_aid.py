@@ -71,6 +71,11 @@ CASES = [
     # an organization's plan stands for the organization
     ("The European Commission will allocate 25 million euros to the WHO's response plan.",
      [("European Commission", "World Health Organization", "pledged")]),
+    # relative clause of receiving
+    ("Ecuador, which received 500,000 doses from Chile, thanked its neighbour.", [("Chile", "Ecuador", "delivered")]),
+    # an initiative stands for the organization running it
+    ("The United States pledged $4 billion to the COVAX vaccine-sharing initiative.",
+     [("United States", "COVAX", "pledged")]),
     # a carrier arriving
     ("A plane carrying 20 tons of supplies from Turkey landed in Madrid.", [("Turkey", "Spain", "delivered")]),
     # hand-over on behalf of another donor
@@ -136,6 +141,13 @@ def test_date_from_sentence_and_carried_from_paragraph(nlp):
 def test_relative_date_counts_from_the_last_one(nlp):
     flows = flows_of(nlp, "On May 4, Norway sent masks to Ghana. Two weeks later, Norway sent ventilators to Togo.")
     assert sorted((f.recipient.label, f.date) for f in flows) == [("Ghana", "2021-05-04"), ("Togo", "2021-05-18")]
+
+
+@pytest.mark.slow
+def test_dateline_and_weekday(nlp):
+    text = "LIMA, May 7, 2021 (Reuters) - Norway delivered 300 ventilators to Peru on Wednesday, officials said."
+    [flow] = flows_of(nlp, text, date="2021-05-07")  # a Friday
+    assert (flow.donor.label, flow.recipient.label, flow.date) == ("Norway", "Peru", "2021-05-05")
 
 
 @pytest.mark.slow
