@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kg.errors import CckgError
+from kg.errors import CckgError, QueryError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Build and read a knowledge graph of international cooperation.")
@@ -58,8 +58,16 @@ def build(
     out: Path = typer.Option(Path("build"), "--out", "-o", help="Folder for the store and exports."),
     formats: list[ExportFormat] = typer.Option([ExportFormat.ttl], "--format", "-f",
                                                help="Export format(s); repeat for several."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes extracting documents."),
+    full: bool = typer.Option(False, "--full", help="Extract every document again (ignore the cache)."),
+    executor: str = typer.Option("local", "--executor", help="Where extraction runs: local or dask."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (none: a local cluster)."),
+    store: str = typer.Option(None, "--store", help="Also send the graph to this SPARQL server (Graph Store Protocol)."),
 ) -> None:
-    """Read documents, extract facts and write the graph (store + exports)."""
+    """Read documents, extract facts and write the graph (store + exports).
+
+    Facts are cached per document in OUT/cache/: a rebuild extracts only new or changed documents.
+    """
     import kg
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -70,10 +78,12 @@ def build(
         def step(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total, name=name)
 
-        graph = kg.build(paths, out, formats=[f.value for f in formats], progress=step)
+        graph = kg.build(paths, out, formats=[f.value for f in formats], progress=step, jobs=jobs,
+                         full=full, executor=executor, scheduler=scheduler, store=store)
     summary = graph.summary
     table = Table(title=f"built {out}", show_header=False)
     table.add_row("documents", str(summary.documents))
+    table.add_row("re-extracted (others cached)", str(summary.extracted))
     table.add_row("sentences", str(summary.sentences))
     for kind, count in summary.actors_by_kind.items():
         table.add_row(f"actors: {kind}", str(count))
@@ -88,15 +98,32 @@ def build(
 
 @app.command()
 def query(
-    build_dir: Path = typer.Argument(..., help="Folder written by `kg build`."),
-    sparql: str = typer.Argument(..., help="A SPARQL query, or the path of a .rq file."),
+    build_dir: str = typer.Argument(..., help="Folder written by `kg build`, or a SPARQL server's URL (--store)."),
+    sparql: str = typer.Argument(None, help="A SPARQL query, or the path of a .rq file (or use --saved)."),
     fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="Output format."),
+    saved: str = typer.Option(None, "--saved", help="Run a saved query of ontology/queries/ by name."),
+    params: list[str] = typer.Option([], "--param", help="KEY=VALUE for a saved query's parameter; repeatable."),
+    list_saved: bool = typer.Option(False, "--list-saved", help="List the saved queries and their parameters."),
 ) -> None:
-    """Run a SPARQL query on a built graph and print the results."""
+    """Run a SPARQL query (or a saved one) on a built graph and print the results."""
     import kg
+    from kg import saved_queries
+    from kg.remote import is_url, remote_dataset
 
-    text = Path(sparql).read_text(encoding="utf-8") if sparql.endswith(".rq") and Path(sparql).is_file() else sparql
-    result = kg.query(build_dir, text)
+    if list_saved:
+        for entry in saved_queries.saved_queries():
+            usage = " ".join(f"[--param {p.name}=...]" for p in entry.params)
+            console.print(f"[bold]{entry.name}[/bold] {usage}\n  {entry.question}", highlight=False)
+        return
+    if (sparql is None) == (saved is None):
+        raise QueryError("give either a SPARQL query (or .rq file) or --saved NAME")
+    graph = kg.KnowledgeGraph(remote_dataset(build_dir)) if is_url(build_dir) else kg.open_graph(build_dir)
+    if saved is not None:
+        result = saved_queries.run_saved_query(graph, saved,
+                                               saved_queries.parse_param_options(params))
+    else:
+        text = Path(sparql).read_text(encoding="utf-8") if sparql.endswith(".rq") and Path(sparql).is_file() else sparql
+        result = kg.query(graph, text)
     if result.type == "ASK":
         console.print(str(bool(result.askAnswer)).lower())
         return
@@ -146,4 +173,7 @@ def validate(build_dir: Path = typer.Argument(..., help="Folder written by `kg b
 import kg.commands  # noqa: E402,F401
 
 if __name__ == "__main__":
-    main()
+    # `python -m kg.cli` runs this file as a second module: use the one the commands registered on
+    from kg.cli import main as registered_main
+
+    registered_main()

@@ -37,6 +37,7 @@ class BuildSummary:
     positions: int = 0
     triples: int = 0
     seconds: float = 0.0
+    extracted: int = 0  # documents extracted by this build (the others came from the cache)
 
 
 class KnowledgeGraph:

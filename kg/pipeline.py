@@ -2,63 +2,132 @@
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kg.extract import extract_document
+from kg.cache import CACHE_DIR, FactCache
+from kg.executors import extract_all
 from kg.graph import BuildSummary, KnowledgeGraph, write_exports
 from kg.ingest import find_documents, load_sources, read_document
-from kg.nlp import load_pipeline
 from kg.rdf import Quad, ontology_quads, to_quads
+from kg.remote import push_graphs, remote_dataset
 from kg.resolve import ResolvedFacts, resolve
-from kg.store import STORE_DIR, memory_dataset, write_store
+from kg.store import STORE_DIR, memory_dataset, to_ox_quads, write_store, write_turtle
+from kg.types import DocumentFacts, SourceDocument
 
 #: Called after each document with (documents done, documents in all, file name).
 Progress = Callable[[int, int, str], None]
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
-          formats: Iterable[str] = ("ttl",), progress: Progress | None = None) -> KnowledgeGraph:
+          formats: Iterable[str] = ("ttl",), progress: Progress | None = None, jobs: int = 1,
+          full: bool = False, executor: str = "local", scheduler: str | None = None,
+          store: str | None = None) -> KnowledgeGraph:
     """Build the knowledge graph of the documents named by `paths`.
+
+    With an `out_dir`, each document's facts are cached in `out_dir/cache/`: a rebuild
+    extracts only new or changed documents, forgets deleted ones, and gives the same graph
+    as a full build. The spaCy pipeline is loaded only when something must be extracted.
 
     Args:
         paths: files, or folders of `.txt` documents (with an optional `sources.yaml`).
-        out_dir: where to write the store (`store/`) and the exports (`kg.ttl`...); with
-            None the graph lives in memory only.
+        out_dir: where to write the store (`store/`), the exports (`kg.ttl`...) and the
+            extraction cache (`cache/`); with None the graph lives in memory only.
         formats: export formats among "ttl", "nt", "trig", "jsonld".
         progress: called after each document.
+        jobs: worker processes extracting documents (or Dask workers to start).
+        full: ignore the cache and extract every document again.
+        executor: "local" (this machine) or "dask".
+        scheduler: a Dask scheduler's address; None with "dask" starts a local cluster.
+        store: a SPARQL server's URL (Graph Store Protocol) to send the graph to as well, one
+            named graph per document; a rebuild sends only the graphs that changed.
 
     Returns:
-        The built graph, with its `summary`.
+        The built graph, with its `summary` (`summary.extracted`: documents extracted).
 
     Raises:
         InputError: a path is missing, or a document cannot be read.
     """
     started = time.perf_counter()
-    files = find_documents(paths)
-    nlp = load_pipeline()
-    sources: dict[Path, dict] = {}
-    facts = []
-    for n, path in enumerate(files, start=1):
-        if path.parent not in sources:
-            sources[path.parent] = load_sources(path.parent)
-        document = read_document(path, sources[path.parent].get(path.name))
-        facts.append(extract_document(document, nlp))
-        if progress is not None:
-            progress(n, len(files), path.name)
-    resolved = resolve(facts)
+    documents = read_all(find_documents(paths))
+    formats = list(formats)
+    outputs = formats + ([f"store={store}"] if store else [])
+    cache = FactCache(Path(out_dir) / CACHE_DIR) if out_dir is not None else None
+    if cache is not None and not full:
+        unchanged = _unchanged_build(cache, Path(out_dir), documents, outputs)
+        if unchanged is not None:
+            unchanged.summary.seconds = time.perf_counter() - started
+            return unchanged
+        cache.forget_build()
+    facts: dict[SourceDocument, DocumentFacts] = {}
+    todo = []
+    for document in documents:
+        cached = None if cache is None or full else cache.get(document)
+        if cached is None:
+            todo.append(document)
+        else:
+            facts[document] = cached
+            _report(progress, len(facts), len(documents), document.file_name)
+    for found in extract_all(todo, jobs=jobs, executor=executor, scheduler=scheduler):
+        facts[found.document] = found
+        if cache is not None:
+            cache.put(found)
+        _report(progress, len(facts), len(documents), found.document.file_name)
+    if cache is not None:
+        cache.keep_only(documents)
+    resolved = resolve([facts[d] for d in documents])
+    del facts
     quads = sorted(set(to_quads(resolved)) | set(ontology_quads()), key=_quad_order)
     summary = summarize(resolved, quads, time.perf_counter() - started)
+    summary.extracted = len(todo)
+    if store:
+        push_graphs(quads, store, None if cache is None or full else cache.folder)
+    if out_dir is None and store:
+        return KnowledgeGraph(remote_dataset(store), summary=summary)
     if out_dir is None:
         return KnowledgeGraph(memory_dataset(quads), summary=summary)
     out_dir = Path(out_dir)
-    write_store(quads, out_dir / STORE_DIR)
-    write_exports(quads, out_dir, formats)
+    ox_quads = to_ox_quads(quads)
+    write_store(ox_quads, out_dir / STORE_DIR)
+    write_exports(quads, out_dir, [f for f in formats if f != "ttl"])
+    if "ttl" in formats:
+        write_turtle(ox_quads, out_dir / "kg.ttl")
+    cache.record_build(cache.fingerprint(documents, outputs), asdict(summary))
     graph = KnowledgeGraph.open(out_dir)
     summary.seconds = time.perf_counter() - started
     graph.summary = summary
     return graph
+
+
+def _unchanged_build(cache: FactCache, out_dir: Path, documents: list[SourceDocument],
+                     formats: list[str]) -> KnowledgeGraph | None:
+    """The graph in `out_dir` when the last build there was made of exactly these documents
+    (same texts, metadata, extractors and formats) and its outputs are all in place."""
+    saved = cache.last_build(cache.fingerprint(documents, formats))
+    files = [out_dir / STORE_DIR, *(out_dir / f"kg.{f}" for f in formats if "=" not in f)]
+    if saved is None or not all(p.exists() for p in files):
+        return None
+    graph = KnowledgeGraph.open(out_dir)
+    graph.summary = BuildSummary(**{**saved, "extracted": 0})
+    return graph
+
+
+def read_all(files: list[Path]) -> list[SourceDocument]:
+    """Read every file, with metadata from its folder's `sources.yaml`, in file-name order."""
+    sources: dict[Path, dict] = {}
+    documents = []
+    for path in files:
+        if path.parent not in sources:
+            sources[path.parent] = load_sources(path.parent)
+        documents.append(read_document(path, sources[path.parent].get(path.name)))
+    return documents
+
+
+def _report(progress: Progress | None, done: int, total: int, name: str) -> None:
+    if progress is not None:
+        progress(done, total, name)
 
 
 def summarize(resolved: ResolvedFacts, quads: list[Quad], seconds: float) -> BuildSummary:

@@ -20,8 +20,9 @@ from kg.rdf import Quad
 STORE_DIR = "store"
 
 
-def write_store(quads: Iterable[Quad], path: Path) -> int:
-    """Write `quads` into a new store at `path`, replacing any store there only when done.
+def write_store(quads: Iterable[Quad | ox.Quad], path: Path) -> int:
+    """Write `quads` (rdflib's or Oxigraph's) into a new store at `path`, replacing any
+    store there only when done.
 
     Returns:
         The number of quads written.
@@ -31,20 +32,28 @@ def write_store(quads: Iterable[Quad], path: Path) -> int:
     staging = path.with_name(f".{path.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     store = ox.Store(str(staging))
-    count = 0
-    batch: list[ox.Quad] = []
-    for quad in quads:
-        batch.append(_to_ox(quad))
-        count += 1
-        if len(batch) >= 50_000:
-            store.bulk_extend(batch)
-            batch.clear()
-    store.bulk_extend(batch)
+    quads = to_ox_quads(quads)
+    store.bulk_extend(quads)
     store.flush()
     store.optimize()
     del store
     _swap(staging, path)
-    return count
+    return len(quads)
+
+
+def write_turtle(quads: Iterable[Quad | ox.Quad], target: Path) -> Path:
+    """Write the distinct triples of `quads` as Turtle with the cckg prefixes, atomically.
+
+    Oxigraph's serializer writes in one pass what rdflib's pretty printer takes a hundred
+    times longer to lay out; the triples are the same.
+    """
+    from kg.graph import PREFIXES
+
+    triples = dict.fromkeys(q.triple for q in to_ox_quads(quads))
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    ox.serialize(triples, str(temporary), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    os.replace(temporary, target)
+    return target
 
 
 def _swap(staging: Path, path: Path) -> None:
@@ -75,12 +84,36 @@ def open_dataset(path: Path, *, read_only: bool = True) -> Dataset:
 def memory_dataset(quads: Iterable[Quad]) -> Dataset:
     """An in-memory Oxigraph-backed Dataset holding `quads` (for tests and notebooks)."""
     store = ox.Store()
-    store.bulk_extend([_to_ox(q) for q in quads])
+    store.bulk_extend(to_ox_quads(quads))
     return Dataset(store=OxigraphStore(store=store), default_union=True)
 
 
-def _to_ox(quad: Quad) -> ox.Quad:
+def to_ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
+    """rdflib quads as Oxigraph quads, each distinct term converted once (IRIs repeat a lot).
+
+    Examples:
+        >>> from rdflib import Literal, URIRef
+        >>> [q] = to_ox_quads([(URIRef("urn:s"), URIRef("urn:p"), Literal(1), URIRef("urn:g"))])
+        >>> str(q.object)
+        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
     from oxrdflib._converter import to_ox
 
-    s, p, o, g = quad
-    return ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
+    terms: dict = {}
+
+    def term(value):
+        # keyed by lexical form: rdflib finds Literal("01", integer) equal to Literal("1", integer)
+        key = (type(value), str(value), getattr(value, "datatype", None), getattr(value, "language", None))
+        converted = terms.get(key)
+        if converted is None:
+            converted = terms[key] = to_ox(value)
+        return converted
+
+    converted = []
+    for quad in quads:
+        if isinstance(quad, ox.Quad):
+            converted.append(quad)
+            continue
+        s, p, o, g = quad
+        converted.append(ox.Quad(term(s), term(p), term(o), term(g)))
+    return converted

@@ -1,0 +1,165 @@
+"""A remote store: any SPARQL 1.1 server with the Graph Store Protocol (`kg build --store URL`).
+
+The graph goes to the server as one named graph per document (plus the shared actors and
+ontology graphs), each sent with an HTTP `PUT` of N-Triples. What was sent is remembered
+beside the extraction cache (a digest per graph and server), so a rebuild sends only the
+graphs whose content changed and `DELETE`s the graphs of documents no longer there.
+Reading goes through the server's SPARQL query endpoint (rdflib's `SPARQLStore`); the
+server must answer queries over the union of its graphs (Oxigraph: `serve
+--union-default-graph`; Fuseki: `unionDefaultGraph`; GraphDB does by default).
+
+URLs: an Oxigraph server's base (`http://host:7878`, meaning `/store` and `/query`), or a
+Graph Store endpoint: Fuseki's `http://host:3030/ds/data`, GraphDB's
+`http://host:7200/repositories/REPO/rdf-graphs/service`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg.errors import StoreError
+from kg.namespace import ID
+from kg.rdf import Quad
+
+TIMEOUT_S = 60
+
+
+def is_url(location: object) -> bool:
+    """Whether a store location is a server's URL rather than a folder.
+
+    Examples:
+        >>> is_url("http://127.0.0.1:7878"), is_url("build/")
+        (True, False)
+    """
+    return str(location).startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """A server's Graph Store Protocol and SPARQL query endpoints."""
+
+    store: str
+    query: str
+
+    @classmethod
+    def of(cls, url: str) -> Endpoints:
+        """The endpoints a `--store` URL names.
+
+        Examples:
+            >>> Endpoints.of("http://h:7878/")
+            Endpoints(store='http://h:7878/store', query='http://h:7878/query')
+            >>> Endpoints.of("http://h:3030/ds/data").query
+            'http://h:3030/ds/query'
+            >>> Endpoints.of("http://h:7200/repositories/kg/rdf-graphs/service").query
+            'http://h:7200/repositories/kg'
+        """
+        url = url.rstrip("/")
+        if url.endswith("/rdf-graphs/service"):
+            return cls(url, url[: -len("/rdf-graphs/service")])
+        for suffix in ("/store", "/data"):
+            if url.endswith(suffix):
+                return cls(url, url[: -len(suffix)] + "/query")
+        return cls(f"{url}/store", f"{url}/query")
+
+
+def push_graphs(quads: Iterable[Quad], url: str, state_dir: Path | None = None) -> dict[str, int]:
+    """Send the graph to the server at `url`, one named graph per document.
+
+    Args:
+        quads: the graph's quads.
+        url: the server (see the module's doc for the URL forms).
+        state_dir: where to remember what was sent (None: send every graph).
+
+    Returns:
+        Counts: graphs "sent", "unchanged" and "deleted".
+
+    Raises:
+        StoreError: the server cannot be reached or refuses a request.
+    """
+    endpoints = Endpoints.of(url)
+    graphs: dict[str, set[str]] = defaultdict(set)
+    for s, p, o, g in quads:
+        graphs[str(g)].add(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+    bodies = {g: "".join(sorted(lines)).encode("utf-8") for g, lines in graphs.items()}
+    state_file = state_dir / f"remote-{hashlib.sha256(endpoints.store.encode()).hexdigest()[:16]}.json" \
+        if state_dir is not None else None
+    sent_before = _read_state(state_file)
+    digests = {g: hashlib.sha256(body).hexdigest() for g, body in bodies.items()}
+    counts = {"sent": 0, "unchanged": 0, "deleted": 0}
+    for graph in sorted(set(_server_graphs(endpoints)) | set(sent_before)):
+        if graph not in bodies and graph.startswith(str(ID)):
+            _request("DELETE", endpoints.store, graph, missing_ok=True)
+            counts["deleted"] += 1
+    for graph, body in sorted(bodies.items()):
+        if sent_before.get(graph) == digests[graph]:
+            counts["unchanged"] += 1
+            continue
+        _request("PUT", endpoints.store, graph, body)
+        counts["sent"] += 1
+    _write_state(state_file, digests)
+    return counts
+
+
+def remote_dataset(url: str) -> Dataset:
+    """The graph on the server at `url`, read through its SPARQL endpoint (read-only)."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(Endpoints.of(url).query, returnFormat="json", timeout=TIMEOUT_S)
+    return Dataset(store=store, default_union=True)
+
+
+def _server_graphs(endpoints: Endpoints) -> list[str]:
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    request = urllib.request.Request(
+        f"{endpoints.query}?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"})
+    rows = json.loads(_open(request, endpoints.query))["results"]["bindings"]
+    return [row["g"]["value"] for row in rows]
+
+
+def _request(method: str, store: str, graph: str, body: bytes | None = None, *, missing_ok: bool = False) -> None:
+    request = urllib.request.Request(f"{store}?{urllib.parse.urlencode({'graph': graph})}", data=body,
+                                     method=method, headers={"Content-Type": "application/n-triples"})
+    try:
+        _open(request, store)
+    except StoreError as err:
+        if not (missing_ok and "404" in str(err)):
+            raise
+
+
+def _open(request: urllib.request.Request, url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            return response.read()
+    except urllib.error.HTTPError as err:
+        raise StoreError(f"{url}: the server refused {request.get_method()} ({err.code} {err.reason})") from err
+    except (urllib.error.URLError, OSError) as err:
+        raise StoreError(f"{url}: cannot reach the graph server ({getattr(err, 'reason', err)})") from err
+
+
+def _read_state(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(path: Path | None, digests: dict[str, str]) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,227 @@
+"""Saved queries: the analysts' questions of `ontology/queries/*.rq`, run with bound parameters.
+
+Each saved query is a plain SPARQL file that any SPARQL client can run. Its leading comment
+says what it asks and declares its parameters, one line each::
+
+    # All aid a given country received: who gave what, how much, when, and where each fact was read.
+    # param: country (actor, default "Pakistan") the recipient: a name, another name or ISO3 code
+
+A parameter is a variable of the query (`?country`). Its value is looked up to an RDF term
+(an actor's IRI from one of its names, a document's IRI from its file name or title, or a
+plain string) and bound with a `VALUES` clause, never pasted into the query text. Where a
+parameter is left unbound, the query answers for every value.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.query import Result
+
+from kg.errors import QueryError
+from kg.graph import KnowledgeGraph
+
+#: Where the saved queries live.
+QUERY_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
+
+_PARAM_LINE = re.compile(
+    r"param:\s*(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<kind>\w+)\s*"
+    r"(?:,\s*default\s*\"(?P<default>[^\"]*)\")?\s*\)\s*(?P<help>.*)")
+
+_ACTOR_NAMES = """
+SELECT ?actor ?name ?rank WHERE {
+  VALUES ?class { cckg:Country cckg:Organization cckg:SubnationalGovernment cckg:Person cckg:ActorGroup }
+  ?actor a ?class .
+  { ?actor rdfs:label ?name BIND(0 AS ?rank) }
+  UNION { ?actor skos:altLabel ?name BIND(1 AS ?rank) }
+  UNION { ?actor cckg:iso3 ?name BIND(2 AS ?rank) }
+}"""
+_DOCUMENT_NAMES = """
+SELECT ?document ?name ?rank WHERE {
+  ?document a cckg:Document .
+  { ?document cckg:fileName ?name BIND(0 AS ?rank) }
+  UNION { ?document dcterms:title ?name BIND(1 AS ?rank) }
+}"""
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A parameter of a saved query: the variable it binds and how its value is read.
+
+    `kind` is "actor" (a name, another name or ISO3 code, looked up to the actor's IRI),
+    "document" (a file name or title, looked up to the document's IRI) or "text" (a string).
+    """
+
+    name: str
+    kind: str
+    default: str | None = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A saved query: its name (the file's stem), the question it answers, its parameters and text."""
+
+    name: str
+    question: str
+    params: tuple[QueryParam, ...]
+    sparql: str
+
+
+def parse_saved_query(name: str, text: str) -> SavedQuery:
+    """Read a saved query's header comment: its question (first paragraph) and its parameters.
+
+    Examples:
+        >>> query = parse_saved_query("aid-received", '''# All aid a country received.
+        ... # param: country (actor, default "Japan") the recipient, e.g. "JPN"
+        ... #
+        ... # One row per flow.
+        ... SELECT ?flow WHERE { ?flow cckg:recipient ?country }''')
+        >>> query.question
+        'All aid a country received.'
+        >>> query.params
+        (QueryParam(name='country', kind='actor', default='Japan', help='the recipient, e.g. "JPN"'),)
+
+    Raises:
+        QueryError: a parameter line is malformed or names an unknown kind.
+    """
+    question_lines: list[str] = []
+    params: list[QueryParam] = []
+    in_question = True
+    for line in _header_lines(text):
+        if line.startswith("param:"):
+            params.append(_parse_param(name, line))
+        elif not line:
+            in_question = in_question and not question_lines
+        elif in_question:
+            question_lines.append(line)
+    return SavedQuery(name, " ".join(question_lines), tuple(params), text)
+
+
+def _header_lines(text: str) -> Iterable[str]:
+    """The leading comment lines of a query, without their `#`."""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            return
+        yield line.lstrip("#").strip()
+
+
+def _parse_param(query_name: str, line: str) -> QueryParam:
+    match = _PARAM_LINE.fullmatch(line)
+    if match is None or match["kind"] not in _RESOLVERS:
+        raise QueryError(f"saved query {query_name}: bad parameter line {line!r} "
+                         f"(expected 'param: NAME (KIND, default \"VALUE\") help', KIND one of {sorted(_RESOLVERS)})")
+    return QueryParam(match["name"], match["kind"], match["default"], match["help"].strip())
+
+
+def saved_queries(directory: Path = QUERY_DIR) -> list[SavedQuery]:
+    """Every saved query of `directory`, sorted by name.
+
+    Examples:
+        >>> names = [query.name for query in saved_queries()]
+        >>> "aid-received" in names and len(names) >= 12
+        True
+    """
+    return [parse_saved_query(path.stem, path.read_text(encoding="utf-8"))
+            for path in sorted(Path(directory).glob("*.rq"))]
+
+
+def load_saved_query(name: str, directory: Path = QUERY_DIR) -> SavedQuery:
+    """The saved query called `name` (the file name without `.rq`).
+
+    Examples:
+        >>> load_saved_query("aid-received").params[0].name
+        'country'
+
+    Raises:
+        QueryError: there is no saved query of that name.
+    """
+    path = Path(directory) / f"{name}.rq"
+    if not re.fullmatch(r"[\w-]+", name) or not path.is_file():
+        known = ", ".join(query.name for query in saved_queries(directory))
+        raise QueryError(f"no saved query named {name!r} (saved queries: {known})")
+    return parse_saved_query(name, path.read_text(encoding="utf-8"))
+
+
+def parse_param_options(options: Iterable[str]) -> dict[str, str]:
+    """Turn `--param KEY=VALUE` options into a dict.
+
+    Examples:
+        >>> parse_param_options(["country=South Korea", "document=a=b.txt"])
+        {'country': 'South Korea', 'document': 'a=b.txt'}
+
+    Raises:
+        QueryError: an option has no `=`.
+    """
+    values = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"--param {option!r}: expected KEY=VALUE")
+        values[key.strip()] = value.strip()
+    return values
+
+
+def bind_params(graph: KnowledgeGraph, query: SavedQuery, values: Mapping[str, str] | None = None,
+                ) -> dict[str, URIRef | Literal]:
+    """The RDF terms to bind a saved query's parameters to: given values, else the defaults.
+
+    Raises:
+        QueryError: a value names a parameter the query does not have, or names nothing in the graph.
+    """
+    values = dict(values or {})
+    unknown = set(values) - {param.name for param in query.params}
+    if unknown:
+        declared = ", ".join(param.name for param in query.params) or "none"
+        raise QueryError(f"saved query {query.name} has no parameter {sorted(unknown)[0]!r} (parameters: {declared})")
+    bindings = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is not None:
+            bindings[param.name] = _RESOLVERS[param.kind](graph, param, value)
+    return bindings
+
+
+def run_saved_query(graph: KnowledgeGraph, name: str, values: Mapping[str, str] | None = None,
+                    *, directory: Path = QUERY_DIR) -> Result:
+    """Run the saved query `name` on `graph`, its parameters bound safely from `values`.
+
+    Raises:
+        QueryError: no such query, a bad parameter, or a value that names nothing in the graph.
+    """
+    query = load_saved_query(name, directory)
+    return graph.query(query.sparql, bind_params(graph, query, values))
+
+
+def _resolve_actor(graph: KnowledgeGraph, param: QueryParam, value: str) -> URIRef:
+    """An actor's IRI from its name, another name or ISO3 code (case does not matter)."""
+    return _lookup(graph, _ACTOR_NAMES, param, value, "actor")
+
+
+def _resolve_document(graph: KnowledgeGraph, param: QueryParam, value: str) -> URIRef:
+    """A document's IRI from its file name or title (case does not matter)."""
+    return _lookup(graph, _DOCUMENT_NAMES, param, value, "document")
+
+
+def _resolve_text(graph: KnowledgeGraph, param: QueryParam, value: str) -> Literal:
+    return Literal(value)
+
+
+def _lookup(graph: KnowledgeGraph, names_query: str, param: QueryParam, value: str, what: str) -> URIRef:
+    """The resource one of whose names is `value`: labels before other names, then by IRI."""
+    if value.startswith(("http://", "https://")):
+        return URIRef(value)
+    wanted = value.strip().casefold()
+    matches = sorted((int(row[2]), str(row[0])) for row in graph.query(names_query)
+                     if str(row[1]).casefold() == wanted)
+    if not matches:
+        raise QueryError(f"--param {param.name}={value!r}: no {what} of that name in the graph")
+    return URIRef(matches[0][1])
+
+
+_RESOLVERS: dict[str, Callable[[KnowledgeGraph, QueryParam, str], URIRef | Literal]] = {
+    "actor": _resolve_actor, "document": _resolve_document, "text": _resolve_text,
+}
