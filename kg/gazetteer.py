@@ -79,10 +79,6 @@ class Gazetteer:
     vague_quantities: tuple[str, ...] = ()
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def actor(self, key: str) -> ActorRef:
-        """The actor with this key."""
-        return self.actors[key]
-
     def lookup(self, name: str) -> ActorRef | None:
         """The known actor a name stands for, or None.
 

@@ -6,7 +6,7 @@ be built by hand in tests and notebooks, pickled to worker processes, and compar
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 #: Actor kinds, as used in actor keys ("country:KOR") and in the ontology's classes.

@@ -9,10 +9,9 @@ actor for pronouns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from dataclasses import replace
 
@@ -22,17 +21,10 @@ from kg.extract.interactions import extract_interactions
 from kg.extract.quantities import parse_date, shift_date, weekday_date
 from kg.types import DocumentFacts, Evidence, SourceDocument
 
-__all__ = ["extract_document", "extract_documents", "sentence_date"]
+__all__ = ["extract_document", "sentence_date"]
 
 #: Raised whenever the extractors change what they produce; stored with each document.
 EXTRACTOR_VERSION = "0.1.0"
-
-
-def extract_documents(documents: Iterable[SourceDocument], nlp: Language, *,
-                      batch_size: int = 64) -> Iterator[DocumentFacts]:
-    """Extract facts from many documents, streaming their paragraphs through `nlp.pipe`."""
-    for document in documents:
-        yield extract_document(document, nlp, batch_size=batch_size)
 
 
 def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int = 64) -> DocumentFacts:
@@ -114,8 +106,3 @@ def _remember_subject(sent: Span, reader: ActorReader) -> None:
                 reader.remember(actor)
             return
 
-
-def parsed_paragraphs(document: SourceDocument, nlp: Language) -> Iterator[Doc]:
-    """The document's paragraphs parsed by `nlp` (for notebooks and debugging)."""
-    texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
-    yield from nlp.pipe(texts)

