@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kg.errors import CckgError, QueryError
+from kg.errors import CckgError, InputError, QueryError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Build and read a knowledge graph of international cooperation.")
@@ -37,9 +37,13 @@ class TableFormat(str, Enum):
 def main() -> None:
     """Entry point: run the app, turning cckg errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        # without standalone mode, click returns the code of a typer.Exit instead of exiting
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CckgError as err:
-        sys.stderr.write(f"error: {err}\n")  # one line, never wrapped
+        for line in err.lines():
+            sys.stderr.write(f"error: {line}\n")  # one line per problem, never wrapped
         sys.exit(err.exit_code)
     except (typer.Exit, typer.Abort) as stop:
         sys.exit(getattr(stop, "exit_code", 1))
@@ -63,10 +67,12 @@ def build(
     executor: str = typer.Option("local", "--executor", help="Where extraction runs: local or dask."),
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (none: a local cluster)."),
     store: str = typer.Option(None, "--store", help="Also send the graph to this SPARQL server (Graph Store Protocol)."),
+    strict: bool = typer.Option(False, "--strict", help="Write nothing if any file cannot be read."),
 ) -> None:
     """Read documents, extract facts and write the graph (store + exports).
 
     Facts are cached per document in OUT/cache/: a rebuild extracts only new or changed documents.
+    A file that cannot be read is reported and left out (exit code 2); the others are built.
     """
     import kg
 
@@ -79,7 +85,7 @@ def build(
             bar.update(task, completed=done, total=total, name=name)
 
         graph = kg.build(paths, out, formats=[f.value for f in formats], progress=step, jobs=jobs,
-                         full=full, executor=executor, scheduler=scheduler, store=store)
+                         full=full, executor=executor, scheduler=scheduler, store=store, strict=strict)
     summary = graph.summary
     table = Table(title=f"built {out}", show_header=False)
     table.add_row("documents", str(summary.documents))
@@ -93,7 +99,13 @@ def build(
     table.add_row("positions", str(summary.positions))
     table.add_row("triples", str(summary.triples))
     table.add_row("seconds", f"{summary.seconds:.1f}")
+    if summary.copies:
+        table.add_row("copies (read once)", ", ".join(summary.copies))
     console.print(table)
+    if summary.rejected:
+        for line in summary.rejected:
+            sys.stderr.write(f"error: {line}\n")
+        raise typer.Exit(InputError.exit_code)
 
 
 @app.command()

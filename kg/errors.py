@@ -7,6 +7,10 @@ class CckgError(Exception):
 
     exit_code = 1
 
+    def lines(self) -> list[str]:
+        """What to tell the user, one line per problem."""
+        return [str(self)]
+
 
 class InputError(CckgError):
     """A document cannot be read: missing, empty, binary or undecodable.
@@ -22,6 +26,23 @@ class InputError(CckgError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+
+class RejectedInput(InputError):
+    """Several documents cannot be read: a strict build, or one with no good document left.
+
+    Args:
+        errors: the error of each path or file, in the order met.
+    """
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = list(errors)
+        CckgError.__init__(self, "; ".join(map(str, self.errors)))
+        self.path = self.errors[0].path if self.errors else ""
+        self.problem = str(self)
+
+    def lines(self) -> list[str]:
+        return [str(err) for err in self.errors]
 
 
 class StoreError(CckgError):

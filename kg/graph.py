@@ -13,6 +13,7 @@ from rdflib.query import Result
 
 from kg.errors import QueryError
 from kg.namespace import CCKG, ID, SCHEMA, WIKIDATA
+from kg.publish import recover_if_idle
 from kg.rdf import Quad
 from kg.store import STORE_DIR, open_dataset
 
@@ -38,6 +39,8 @@ class BuildSummary:
     triples: int = 0
     seconds: float = 0.0
     extracted: int = 0  # documents extracted by this build (the others came from the cache)
+    rejected: list[str] = field(default_factory=list)  # "path: problem" of each file left out
+    copies: list[str] = field(default_factory=list)  # files whose text another file had already
 
 
 class KnowledgeGraph:
@@ -61,6 +64,7 @@ class KnowledgeGraph:
     def open(cls, build_dir: str | Path) -> KnowledgeGraph:
         """Open the graph that `kg build` wrote into `build_dir`."""
         build_dir = Path(build_dir)
+        recover_if_idle(build_dir)
         return cls(open_dataset(build_dir / STORE_DIR), path=build_dir)
 
     def __len__(self) -> int:

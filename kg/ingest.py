@@ -41,29 +41,47 @@ MAX_PARAGRAPH_CHARS = 200_000
 _BINARY_MAGIC = (b"\x89PNG", b"PK\x03\x04", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 
 
-def find_documents(paths: Iterable[str | Path]) -> list[Path]:
+def find_documents(paths: Iterable[str | Path], rejected: list[InputError] | None = None) -> list[Path]:
     """List the document files named by `paths`, reading folders for known suffixes.
 
+    Args:
+        paths: files and folders.
+        rejected: where a missing path or an empty folder is put, to go on with the others;
+            None raises at the first.
+
     Raises:
-        InputError: a path does not exist, or a folder holds no documents.
+        InputError: a path does not exist, or a folder holds no documents (without `rejected`).
 
     Examples:
         >>> find_documents([])
         []
+        >>> rejected = []
+        >>> find_documents(["no/such/file.txt"], rejected)
+        []
+        >>> str(rejected[0])
+        'no/such/file.txt: no such file or folder'
     """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
-            if not files:
-                raise InputError(path, f"folder holds no documents ({', '.join(DOCUMENT_SUFFIXES)})")
-            found.extend(files)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError(path, "no such file or folder")
+        try:
+            found.extend(_documents_at(path))
+        except InputError as err:
+            if rejected is None:
+                raise
+            rejected.append(err)
     return found
+
+
+def _documents_at(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+        if not files:
+            raise InputError(path, f"folder holds no documents ({', '.join(DOCUMENT_SUFFIXES)})")
+        return files
+    if path.is_file():
+        return [path]
+    raise InputError(path, "no such file or folder")
 
 
 def load_sources(folder: Path) -> dict[str, dict]:
@@ -162,7 +180,10 @@ def read_document(path: str | Path, metadata: Mapping[str, object] | None = None
     text, encoding = decode(data, path)
     if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(text):
         text = html_to_text(text)
-    return parse_text(text, path.name, metadata, encoding=encoding)
+    try:
+        return parse_text(text, path.name, metadata, encoding=encoding)
+    except InputError as err:
+        raise InputError(path, err.problem) from None  # name the path as the user gave it
 
 
 class _HTMLText(HTMLParser):
@@ -251,14 +272,46 @@ def parse_text(text: str, file_name: str, metadata: Mapping[str, object] | None 
     )
 
 
-def read_documents(paths: Iterable[str | Path]) -> Iterator[SourceDocument]:
-    """Read every document named by `paths`, with metadata from each folder's `sources.yaml`."""
+def read_documents(paths: Iterable[str | Path], rejected: list[InputError] | None = None) -> list[SourceDocument]:
+    """Read every document named by `paths`, with metadata from each folder's `sources.yaml`.
+
+    Args:
+        paths: files and folders.
+        rejected: where the error of each path or file that cannot be read is put, to go on
+            with the others; None raises at the first.
+
+    Raises:
+        InputError: a path or a file cannot be read (without `rejected`).
+    """
     sources_by_folder: dict[Path, dict[str, dict]] = {}
-    for path in find_documents(paths):
-        folder = path.parent
-        if folder not in sources_by_folder:
-            sources_by_folder[folder] = load_sources(folder)
-        yield read_document(path, sources_by_folder[folder].get(path.name))
+    documents = []
+    for path in find_documents(paths, rejected):
+        try:
+            if path.parent not in sources_by_folder:
+                sources_by_folder[path.parent] = {}  # a broken sources.yaml is reported once
+                sources_by_folder[path.parent] = load_sources(path.parent)
+            documents.append(read_document(path, sources_by_folder[path.parent].get(path.name)))
+        except InputError as err:
+            if rejected is None:
+                raise
+            rejected.append(err)
+    return documents
+
+
+def split_copies(documents: Iterable[SourceDocument]) -> tuple[list[SourceDocument], dict[str, list[SourceDocument]]]:
+    """Keep the first document of each text; the others are copies (same content hash).
+
+    Returns:
+        The documents with distinct texts, and the copies of each by content hash.
+    """
+    first: dict[str, SourceDocument] = {}
+    copies: dict[str, list[SourceDocument]] = {}
+    for document in documents:
+        if document.content_hash in first:
+            copies.setdefault(document.content_hash, []).append(document)
+        else:
+            first[document.content_hash] = document
+    return list(first.values()), copies
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:

@@ -84,6 +84,7 @@ class CCKG(DefinedNamespace):
     startChar: URIRef
     endChar: URIRef
     fileName: URIRef
+    copyFileName: URIRef
     contentHash: URIRef
     extractorVersion: URIRef
     sentenceCount: URIRef

@@ -10,7 +10,9 @@ from pathlib import Path
 from kg.cache import CACHE_DIR, FactCache
 from kg.executors import extract_all
 from kg.graph import BuildSummary, KnowledgeGraph, write_exports
-from kg.ingest import find_documents, load_sources, read_document
+from kg.errors import InputError, RejectedInput
+from kg.ingest import read_documents, split_copies
+from kg.publish import begin, build_lock, publish, recover
 from kg.rdf import Quad, ontology_quads, to_quads
 from kg.remote import push_graphs, remote_dataset
 from kg.resolve import ResolvedFacts, resolve
@@ -24,12 +26,18 @@ Progress = Callable[[int, int, str], None]
 def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
           formats: Iterable[str] = ("ttl",), progress: Progress | None = None, jobs: int = 1,
           full: bool = False, executor: str = "local", scheduler: str | None = None,
-          store: str | None = None) -> KnowledgeGraph:
+          store: str | None = None, strict: bool = False) -> KnowledgeGraph:
     """Build the knowledge graph of the documents named by `paths`.
 
     With an `out_dir`, each document's facts are cached in `out_dir/cache/`: a rebuild
     extracts only new or changed documents, forgets deleted ones, and gives the same graph
     as a full build. The spaCy pipeline is loaded only when something must be extracted.
+    The outputs are published all or nothing (`kg.publish`): a build stopped at any moment
+    leaves the previous graph as it was.
+
+    Files that cannot be read are left out and listed in `summary.rejected`; the others
+    are built. A file repeated under another name is read once: its facts are kept once,
+    and the document records both names.
 
     Args:
         paths: files, or folders of `.txt` documents (with an optional `sources.yaml`).
@@ -43,22 +51,44 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
         scheduler: a Dask scheduler's address; None with "dask" starts a local cluster.
         store: a SPARQL server's URL (Graph Store Protocol) to send the graph to as well, one
             named graph per document; a rebuild sends only the graphs that changed.
+        strict: build nothing (and write nothing) when any path or file cannot be read.
 
     Returns:
-        The built graph, with its `summary` (`summary.extracted`: documents extracted).
+        The built graph, with its `summary` (`summary.extracted`: documents extracted;
+        `summary.rejected`: the files left out, each as "path: problem").
 
     Raises:
-        InputError: a path is missing, or a document cannot be read.
+        RejectedInput: no document could be read, or (with `strict`) some could not.
+        StoreError: another build is writing into `out_dir`.
     """
     started = time.perf_counter()
-    documents = read_all(find_documents(paths))
-    formats = list(formats)
+    rejected: list[InputError] = []
+    documents = read_documents(paths, rejected)
+    if rejected and (strict or not documents):
+        raise RejectedInput(rejected)
+    if not documents:
+        raise InputError("(arguments)", "no documents given")
+    if out_dir is None:
+        graph = _build(documents, None, list(formats), progress, jobs, full, executor, scheduler, store)
+    else:
+        out_dir = Path(out_dir)
+        with build_lock(out_dir):
+            recover(out_dir)
+            graph = _build(documents, out_dir, list(formats), progress, jobs, full, executor, scheduler, store)
+    graph.summary.rejected = [str(err) for err in rejected]
+    graph.summary.seconds = time.perf_counter() - started
+    return graph
+
+
+def _build(all_documents: list[SourceDocument], out_dir: Path | None, formats: list[str],
+           progress: Progress | None, jobs: int, full: bool, executor: str, scheduler: str | None,
+           store: str | None) -> KnowledgeGraph:
+    documents, copies = split_copies(all_documents)
     outputs = formats + ([f"store={store}"] if store else [])
-    cache = FactCache(Path(out_dir) / CACHE_DIR) if out_dir is not None else None
+    cache = FactCache(out_dir / CACHE_DIR) if out_dir is not None else None
     if cache is not None and not full:
-        unchanged = _unchanged_build(cache, Path(out_dir), documents, outputs)
+        unchanged = _unchanged_build(cache, out_dir, all_documents, outputs)
         if unchanged is not None:
-            unchanged.summary.seconds = time.perf_counter() - started
             return unchanged
         cache.forget_build()
     facts: dict[SourceDocument, DocumentFacts] = {}
@@ -79,24 +109,24 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
         cache.keep_only(documents)
     resolved = resolve([facts[d] for d in documents])
     del facts
-    quads = sorted(set(to_quads(resolved)) | set(ontology_quads()), key=_quad_order)
-    summary = summarize(resolved, quads, time.perf_counter() - started)
+    quads = sorted(set(to_quads(resolved, copies)) | set(ontology_quads()), key=_quad_order)
+    summary = summarize(resolved, quads)
     summary.extracted = len(todo)
+    summary.copies = sorted(copy.file_name for same in copies.values() for copy in same)
     if store:
         push_graphs(quads, store, None if cache is None or full else cache.folder)
-    if out_dir is None and store:
-        return KnowledgeGraph(remote_dataset(store), summary=summary)
     if out_dir is None:
-        return KnowledgeGraph(memory_dataset(quads), summary=summary)
-    out_dir = Path(out_dir)
+        dataset = remote_dataset(store) if store else memory_dataset(quads)
+        return KnowledgeGraph(dataset, summary=summary)
+    staging = begin(out_dir)
     ox_quads = to_ox_quads(quads)
-    write_store(ox_quads, out_dir / STORE_DIR)
-    write_exports(quads, out_dir, [f for f in formats if f != "ttl"])
+    write_store(ox_quads, staging / STORE_DIR)
+    write_exports(quads, staging, [f for f in formats if f != "ttl"])
     if "ttl" in formats:
-        write_turtle(ox_quads, out_dir / "kg.ttl")
-    cache.record_build(cache.fingerprint(documents, outputs), asdict(summary))
+        write_turtle(ox_quads, staging / "kg.ttl")
+    publish(out_dir)
+    cache.record_build(cache.fingerprint(all_documents, outputs), asdict(summary))
     graph = KnowledgeGraph.open(out_dir)
-    summary.seconds = time.perf_counter() - started
     graph.summary = summary
     return graph
 
@@ -114,23 +144,12 @@ def _unchanged_build(cache: FactCache, out_dir: Path, documents: list[SourceDocu
     return graph
 
 
-def read_all(files: list[Path]) -> list[SourceDocument]:
-    """Read every file, with metadata from its folder's `sources.yaml`, in file-name order."""
-    sources: dict[Path, dict] = {}
-    documents = []
-    for path in files:
-        if path.parent not in sources:
-            sources[path.parent] = load_sources(path.parent)
-        documents.append(read_document(path, sources[path.parent].get(path.name)))
-    return documents
-
-
 def _report(progress: Progress | None, done: int, total: int, name: str) -> None:
     if progress is not None:
         progress(done, total, name)
 
 
-def summarize(resolved: ResolvedFacts, quads: list[Quad], seconds: float) -> BuildSummary:
+def summarize(resolved: ResolvedFacts, quads: list[Quad]) -> BuildSummary:
     """The numbers of a build."""
     return BuildSummary(
         documents=len(resolved.documents),
@@ -141,7 +160,6 @@ def summarize(resolved: ResolvedFacts, quads: list[Quad], seconds: float) -> Bui
         interactions=len(resolved.interactions),
         positions=len(resolved.positions),
         triples=len({q[:3] for q in quads}),
-        seconds=seconds,
     )
 
 

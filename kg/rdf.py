@@ -9,7 +9,7 @@ actors, shared by all documents, go into the actors graph.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 from pathlib import Path
 
@@ -83,12 +83,23 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
-def to_quads(facts: ResolvedFacts) -> Iterator[Quad]:
-    """Every quad of the graph of a resolved corpus."""
+def to_quads(facts: ResolvedFacts, copies: Mapping[str, Sequence[SourceDocument]] | None = None) -> Iterator[Quad]:
+    """Every quad of the graph of a resolved corpus.
+
+    Args:
+        facts: the resolved corpus.
+        copies: other files with the same text as a document, by content hash; their
+            names and URLs are recorded on the document, their facts are the document's.
+    """
+    copies = copies or {}
     for document in facts.documents:
         graph = document_graph(document.content_hash)
         for triple in document_triples(document, facts.sentence_counts.get(document.file_name, 0)):
             yield (*triple, graph)
+        for copy in copies.get(document.content_hash, ()):
+            yield document_iri(document.content_hash), CCKG.copyFileName, Literal(copy.file_name), graph
+            if copy.url:
+                yield document_iri(document.content_hash), DCTERMS.source, URIRef(copy.url), graph
     for actor in facts.actors.values():
         for triple in actor_triples(actor, facts.actors):
             yield (*triple, ACTORS_GRAPH)

@@ -6,9 +6,7 @@ import pytest
 import kg
 from kg.executors import _chunks, extract_stream
 from kg.extract import extract_document
-from kg.ingest import parse_text
-from kg.pipeline import read_all
-from kg.ingest import find_documents
+from kg.ingest import parse_text, read_documents
 
 from conftest import SEEDS
 
@@ -16,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_streaming_many_documents_equals_one_pipe_per_document(nlp):
-    documents = read_all(find_documents([SEEDS]))[:2]
+    documents = read_documents([SEEDS])[:2]
     assert list(extract_stream(documents, nlp, batch_size=7)) == [extract_document(d, nlp) for d in documents]
 
 
