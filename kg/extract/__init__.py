@@ -16,7 +16,7 @@ from spacy.tokens import Span
 from dataclasses import replace
 
 from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
-from kg.extract.aid import extract_aid_flows, extract_commercial_flows
+from kg.extract.aid import extract_aid_flows, extract_commercial_flows, place_open_acts
 from kg.extract.interactions import extract_interactions
 from kg.extract.quantities import parse_date, shift_date, weekday_date
 from kg.types import DocumentFacts, Evidence, SourceDocument
@@ -53,7 +53,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             _remember_subject(sent, reader)
     positions.extend(place_unplaced(reader))
     served = states_served(positions, reader.gaz)
-    flows = [replace(f, donor=served.get(f.donor.key, f.donor)) for f in flows]
+    flows = [replace(f, donor=served.get(f.donor.key, f.donor)) for f in place_open_acts(flows, reader)]
     flows = [f for f in flows if f.donor.key != f.recipient.key]
     return DocumentFacts(document=document, sentence_count=sentences, aid_flows=tuple(flows),
                          interactions=tuple(interactions), positions=tuple(positions),

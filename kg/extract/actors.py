@@ -455,14 +455,21 @@ def place_unplaced(reader: ActorReader) -> Iterator[Position]:
     premier. Only offices of state are placed so (not heads of organizations), and only
     when one country is named clearly more often than any other.
     """
-    counts = reader.context.country_mentions.most_common(2)
-    if not counts or (len(counts) == 2 and counts[1][1] * 2 > counts[0][1]):
+    country = main_country(reader)
+    if country is None:
         return
-    country = reader.gaz.actors[counts[0][0]]
     for person, title, evidence in reader.context.unplaced:
         kind = reader.gaz.titles.get(normalize_name(title))
         if kind is not None and kind.kind in _STATE_TITLE_KINDS:
             yield Position(person=person, title=title, of=country, evidence=(evidence,), inferred=True)
+
+
+def main_country(reader: ActorReader) -> ActorRef | None:
+    """The country a document is about: named clearly more often (twice) than any other."""
+    counts = reader.context.country_mentions.most_common(2)
+    if not counts or (len(counts) == 2 and counts[1][1] * 2 > counts[0][1]):
+        return None
+    return reader.gaz.actors[counts[0][0]]
 
 
 def states_served(positions: list[Position], gaz: Gazetteer) -> dict[str, ActorRef]:

@@ -8,12 +8,12 @@ one per donor and recipient pair.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from kg.extract.actors import ActorReader
+from kg.extract.actors import ActorReader, main_country
 from kg.extract.quantities import find_money, parse_quantity
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.types import DELIVERED, PLEDGED, ActorRef, AidFlow, AidItem, CommercialFlow, Evidence, Money
@@ -25,6 +25,8 @@ _ITEM_MODIFIER_STOP = {"numerous", "several", "many", "various", "first", "secon
                        "further", "more", "other", "additional", "total", "urgently", "much", "such",
                        "large", "huge", "significant", "generous", "needed", "urgent", "own"}
 _QUANTITY_DEPS = {"nummod", "quantmod"}
+#: Stands for the recipient of an act that names none, until `place_open_acts` places it.
+UNSTATED_RECIPIENT = ActorRef(key="unstated:recipient", kind="group", label="(unstated recipient)")
 
 
 @dataclass
@@ -70,11 +72,32 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
                 flows[key] = AidFlow(donor=donor, recipient=recipient, evidence=(evidence,),
                                      aid_types=aid_types, items=tuple(items), amount=amount,
                                      date=date, status=status)
-        if frame.donors and frame.recipients and not frame.carried:
+        if frame.donors and frame.recipients[0] is not UNSTATED_RECIPIENT and not frame.carried:
             reader.context.last_donor, reader.context.last_recipient = frame.donors[0], frame.recipients[0]
         if frame.donors:
             reader.remember(frame.donors[0])
-    yield from flows.values()
+    # an act with no stated recipient counts only where the sentence names none for that donor
+    stated = {donor for donor, recipient in flows if recipient != UNSTATED_RECIPIENT.key}
+    yield from (f for (donor, recipient), f in flows.items()
+                if recipient != UNSTATED_RECIPIENT.key or donor not in stated)
+
+
+def place_open_acts(flows: list[AidFlow], reader: ActorReader) -> list[AidFlow]:
+    """Give acts with no stated recipient to the document's main country, if it has one.
+
+    A report about one country's outbreak tells of the help it got without repeating its
+    name: "The Indonesian government donated emergency medical aid." Such an act goes to
+    the country the document names clearly most often, unless the donor is of that
+    country; with no such country, it is dropped.
+    """
+    main = main_country(reader)
+    placed = []
+    for flow in flows:
+        if flow.recipient.key != UNSTATED_RECIPIENT.key:
+            placed.append(flow)
+        elif main is not None and (reader.country_of(flow.donor) or flow.donor).key != main.key:
+            placed.append(replace(flow, recipient=main))
+    return placed
 
 
 def extract_commercial_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
@@ -148,6 +171,10 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         frame.donors = _subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
     frame.recipients = _recipients(verb, frame.things, reader)
+    helped = _helped(verb, reader)
+    if helped:
+        # "China helped Myanmar set up a laboratory": the helper gives, the helped receives
+        frame.donors, frame.recipients = _subject_actors(verb.head, reader), helped
     if frame.things and not _names_aid(frame.things, gaz):
         frame.things = [t for thing in frame.things for t in _cargo(thing, gaz)] or frame.things
     frame.things += [p for c in _preps(verb) if c.lower_ == "to" for p in c.children
@@ -175,7 +202,31 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not _names_aid(frame.things, gaz):
         return None
     _carry_over(frame, passive, reader)
+    if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb):
+        frame.recipients = [UNSTATED_RECIPIENT]  # "Laos donated US$700,000": see `place_open_acts`
     return frame if frame.donors and frame.recipients else None
+
+
+def _helped(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    """The actors helped to do what `verb` says: "helped Myanmar set up", "assist Iraq to build"."""
+    if verb.dep_ not in {"ccomp", "xcomp"} or verb.head.lemma_.lower() not in {"help", "assist", "support"}:
+        return []
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"] or [
+        c for c in verb.head.children if c.dep_ in _OBJECTS and c.i < verb.i]
+    return [a for subject in subjects for a in reader.actors(subject)]
+
+
+def _says_no_recipient(verb: Token) -> bool:
+    """An act with its own subject or agent and no phrase naming a recipient, actor or not
+    ("offered assistance to their sister cities" names one)."""
+    own_giver = any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in verb.children)
+    return own_giver and not any(p.lower_ in _RECIPIENT_PREPS for p in _preps(verb))
+
+
+def _names_gift(frame: _Frame, gaz: Gazetteer) -> bool:
+    """Whether a frame names what was given: aid words, or money."""
+    return _names_aid(frame.things, gaz) or any(
+        t.ent_type_ == "MONEY" for thing in frame.things for t in thing.subtree)
 
 
 def _carry_over(frame: _Frame, passive: bool, reader: ActorReader) -> None:
@@ -188,7 +239,7 @@ def _carry_over(frame: _Frame, passive: bool, reader: ActorReader) -> None:
     gaz = reader.gaz
     if frame.trigger.lemma_.lower() in gaz.words("weak_give_verbs") or frame.trigger.dep_ in {"acl", "amod"}:
         return  # a participle describing a thing ("teams sent by X") leaves its clause to tell the rest
-    if not (_names_aid(frame.things, gaz) or any(t.ent_type_ == "MONEY" for thing in frame.things for t in thing.subtree)):
+    if not _names_gift(frame, gaz):
         return
     last_recipient, last_donor = reader.context.last_recipient, reader.context.last_donor
     if not frame.recipients and last_recipient is not None and last_donor is not None \

@@ -83,6 +83,8 @@ CASES = [
      [("Tata Trusts", "Bhutan", "delivered")]),
     # recipient in need
     ("Canada pledged to provide the assistance Haiti needs.", [("Canada", "Haiti", "pledged")]),
+    # helping someone do something: the helped one receives
+    ("Turkey helped Libya build a field hospital.", [("Turkey", "Libya", "delivered")]),
 ]
 
 
@@ -113,6 +115,25 @@ def test_not_aid(nlp, text):
 def test_nothing_carries_across_paragraphs(nlp):
     flows = flows_of(nlp, "Norway sent 300 ventilators to Peru.\n\nIt also donated US$2 million to the fund.")
     assert summary(flows) == [("Norway", "Peru", "delivered")]
+
+
+ITALY_REPORT = ("Italy fought the virus alone for weeks. By March, Italy had more cases than any other "
+                "country in Europe, and Italian hospitals in Lombardy were full.\n\n"
+                "The Albanian government donated 30 doctors and nurses. Italian companies donated a million masks.\n\n"
+                "Rome thanked Italy's friends.")
+
+
+@pytest.mark.slow
+def test_an_act_with_no_recipient_goes_to_the_country_the_report_is_about(nlp):
+    # the Albanian gift names no recipient: it is Italy's, the country the report is about;
+    # the Italian companies' gift stays unplaced (they are of that country)
+    assert summary(flows_of(nlp, ITALY_REPORT)) == [("Albania", "Italy", "delivered")]
+
+
+@pytest.mark.slow
+def test_an_act_with_no_recipient_and_no_main_country_is_dropped(nlp):
+    text = "Norway and Peru held talks on trade. Peru and Norway agreed to meet again.\n\nSweden donated 300 ventilators."
+    assert flows_of(nlp, text) == ()
 
 
 @pytest.mark.slow
