@@ -7,20 +7,29 @@ Routes:
   XML, CSV or TSV, CONSTRUCT and DESCRIBE graphs as Turtle, N-Triples, RDF/XML or JSON-LD,
   chosen by the `Accept` header (or a `format` parameter). The default graph is the union of
   all named graphs unless `default-graph-uri` says otherwise.
-* Updates (`application/sparql-update`, an `update` field, or a query that is an update) get
-  403: the endpoint is read-only. A malformed query gets 400 with the parser's message.
+* Updates (`application/sparql-update`, an `update` field, or a query that is an update, LOAD
+  included) and Graph Store Protocol writes (PUT, DELETE, PATCH, or a POST of RDF) get 403:
+  the endpoint is read-only. A malformed query gets 400 with the parser's message.
+* Each query has a time limit (503 when it runs past it; the query is stopped) and a limit on
+  the rows (or triples) of its answer (422 when the answer would be longer; never cut short).
 * `GET /` is the query page (`kg/web/`, no internet needed); `GET /queries.json` lists the
   saved queries that the page offers as examples.
 
-The store is opened read-only with pyoxigraph, and opened again when `kg build` swaps in a
-new one.
+Nothing else is served: no path is ever mapped onto a file, so no file outside the query
+page can be read through the server. The store is opened read-only with pyoxigraph, in
+worker processes (see `QueryWorkers`), and opened again when `kg build` swaps in a new one.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -74,6 +83,11 @@ FORMAT_NAMES = {
 _PROLOGUE = re.compile(r"^(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>))*", re.IGNORECASE)
 #: Prefixes of Turtle answers (not `id:`, whose local names would need escaped slashes).
 GRAPH_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+#: Media types of a Graph Store Protocol write (a POST of RDF), refused like every other write.
+RDF_MEDIA_TYPES = (set(GRAPH_FORMATS) - {"text/plain"}) | {"application/trig", "application/n-quads", "text/x-nquads"}
+#: The limits `kg serve` puts on each query unless told otherwise.
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 100_000
 _UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
 
@@ -98,8 +112,9 @@ class SparqlEndpoint:
         'application/sparql-results+json'
     """
 
-    def __init__(self, build_dir: str | Path):
+    def __init__(self, build_dir: str | Path, *, max_rows: int | None = None):
         self.store_path = Path(build_dir) / STORE_DIR
+        self.max_rows = max_rows
         self._lock = threading.Lock()
         self._store: ox.Store | None = None
         self._store_id: tuple[int, int] | None = None
@@ -122,13 +137,18 @@ class SparqlEndpoint:
 
     def answer(self, query: str, accept: str = "", *, default_graphs: list[str] = (),
                named_graphs: list[str] = ()) -> Reply:
-        """Run `query` and serialize its results in the best format `accept` allows."""
+        """Run `query` and serialize its results in the best format `accept` allows.
+
+        An answer of more than `max_rows` rows (or triples) is an error, not a cut-short answer.
+        """
         graphs = {"default_graph": [ox.NamedNode(g) for g in default_graphs]} if default_graphs else \
             {"use_default_graph_as_union": True}
         if named_graphs:
             graphs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             results = self.store().query(query, **graphs)
+        except StoreError as err:
+            return Reply.text(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
         except SyntaxError as err:
             if looks_like_update(query):
                 return refuse_update()
@@ -143,12 +163,50 @@ class SparqlEndpoint:
         if media_type is None:
             return Reply.text(HTTPStatus.NOT_ACCEPTABLE, f"cannot answer in {accept!r}; "
                               f"can answer in {', '.join(formats)}")
-        if formats is GRAPH_FORMATS:
-            body = ox.serialize(results, format=formats[media_type], prefixes=GRAPH_PREFIXES)
+        if isinstance(results, ox.QueryBoolean) or self.max_rows is None:
+            body = ox.serialize(results, format=formats[media_type], prefixes=GRAPH_PREFIXES) \
+                if formats is GRAPH_FORMATS else results.serialize(format=formats[media_type])
         else:
-            body = results.serialize(format=formats[media_type])
+            variables = None if formats is GRAPH_FORMATS else results.variables
+            rows = list(itertools.islice(results, self.max_rows + 1))
+            if len(rows) > self.max_rows:
+                return Reply.text(HTTPStatus.UNPROCESSABLE_ENTITY, (
+                    f"the answer has more than {self.max_rows:,} {'triples' if variables is None else 'rows'}, "
+                    "the limit of this endpoint (kg serve --max-rows); add a LIMIT, or ask for less"))
+            body = ox.serialize(rows, format=formats[media_type], prefixes=GRAPH_PREFIXES) \
+                if variables is None else _serialize_solutions(variables, rows, formats[media_type])
         charset = "; charset=utf-8" if media_type.startswith("text/") else ""
         return Reply(HTTPStatus.OK, media_type + charset, body)
+
+
+def _serialize_solutions(variables: list[ox.Variable], rows: list[ox.QuerySolution],
+                         result_format: ox.QueryResultsFormat) -> bytes:
+    """SELECT results already read (pyoxigraph serializes only an unread iterator): written
+    as SPARQL JSON here, and turned into another format by pyoxigraph."""
+    names = [variable.value for variable in variables]
+    bindings = [{name: _term_json(row[name]) for name in names if row[name] is not None} for row in rows]
+    body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+    if result_format == ox.QueryResultsFormat.JSON:
+        return body
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=result_format)
+
+
+def _term_json(term) -> dict:
+    """One RDF term as SPARQL 1.1 JSON results write it."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                            "predicate": _term_json(term.predicate),
+                                            "object": _term_json(term.object)}}
+    literal = {"type": "literal", "value": term.value}
+    if term.language:
+        literal["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        literal["datatype"] = term.datatype.value
+    return literal
 
 
 def pick_media_type(accept: str, formats: dict) -> str | None:
@@ -228,11 +286,186 @@ def saved_queries_json() -> bytes:
     return json.dumps({"queries": entries, "prefixes": PREFIXES}, ensure_ascii=False).encode("utf-8")
 
 
+class QueryWorkers:
+    """Answers queries in worker processes, each within a time limit.
+
+    pyoxigraph cannot cancel a query, and a Python thread cannot be stopped: a query that
+    sorts, groups or counts a cross product computes in its first step, for hours, and a
+    thread left with it would hold a core long after its answer was given up. A process can
+    be killed. So each query runs in a worker process (which keeps the store open between
+    queries, so a query pays no start-up); the request's thread waits for the answer until
+    the deadline, and past it kills the worker and answers 503. The next query that finds
+    no idle worker starts one (forked from a `forkserver` that has `kg.server` imported, so
+    that takes milliseconds). At most `size` queries run at once; a request that finds them
+    all busy waits, within its own time limit.
+
+    Args:
+        build_dir: the folder written by `kg build`.
+        timeout: seconds each query may run.
+        max_rows: the most rows (or triples) an answer may have; `None`: no limit.
+        size: the most queries run at once.
+
+    Raises:
+        StoreError: there is no store in `build_dir`.
+    """
+
+    def __init__(self, build_dir: str | Path, *, timeout: float = DEFAULT_TIMEOUT,
+                 max_rows: int | None = DEFAULT_MAX_ROWS, size: int = 4):
+        SparqlEndpoint(build_dir)  # fail now, not at the first request, where there is no store
+        self.build_dir, self.timeout, self.max_rows, self.size = str(build_dir), timeout, max_rows, size
+        methods = multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            self._context.set_forkserver_preload(["kg.server"])
+        # never written to: a worker reads end-of-file from it once this process is gone
+        self._lifeline, self._lifeline_end = self._context.Pipe(duplex=False)
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._running: set[_Worker] = set()
+
+    def answer(self, query: str, accept: str = "", *, default_graphs: list[str] = (),
+               named_graphs: list[str] = ()) -> Reply:
+        """`SparqlEndpoint.answer`, in a worker process, stopped at the time limit."""
+        if not self._slots.acquire(timeout=self.timeout):
+            return Reply.text(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: {self.size} queries are running "
+                              f"and none ended within {self.timeout:g} s; try again later")
+        try:
+            worker = self._take()
+            if isinstance(worker, Reply):
+                return worker
+            return self._ask(worker, (query, accept, list(default_graphs), list(named_graphs)))
+        finally:
+            self._slots.release()
+
+    def start(self) -> None:
+        """Start a worker now, so that the first query does not wait for one."""
+        worker = self._take()
+        if isinstance(worker, _Worker):
+            self._give_back(worker)
+
+    def close(self) -> None:
+        """Stop every worker, running or idle."""
+        with self._lock:
+            workers, self._idle, self._running = [*self._idle, *self._running], [], set()
+        for worker in workers:
+            worker.stop()
+        self._lifeline_end.close()
+
+    def _ask(self, worker: _Worker, request: tuple) -> Reply:
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker.connection.send(request)
+            if worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                reply = worker.connection.recv()
+                self._give_back(worker)
+                return reply
+        except (EOFError, OSError):
+            self._discard(worker)
+            return Reply.text(HTTPStatus.INTERNAL_SERVER_ERROR, "the query's worker process died; try again")
+        self._discard(worker)
+        return Reply.text(HTTPStatus.SERVICE_UNAVAILABLE, (
+            f"the query ran longer than {self.timeout:g} s, the time limit of this endpoint "
+            "(kg serve --timeout), and was stopped; narrow it down or add a LIMIT"))
+
+    def _take(self) -> _Worker | Reply:
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+            if worker is not None:
+                self._running.add(worker)
+                return worker
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve_queries, args=(child, self._lifeline, self.build_dir,
+                                                                     self.max_rows),
+                                        name="kg-serve-query", daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._running.add(worker)
+        try:
+            ready = parent.recv() if parent.poll(_WORKER_START_SECONDS) else \
+                Reply.text(HTTPStatus.SERVICE_UNAVAILABLE, "a query worker did not start in time; try again")
+        except (EOFError, OSError):
+            ready = Reply.text(HTTPStatus.INTERNAL_SERVER_ERROR, "a query worker could not start")
+        if isinstance(ready, Reply):
+            self._discard(worker)
+            return ready
+        return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        with self._lock:
+            self._running.discard(worker)
+            self._idle.append(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._running.discard(worker)
+        worker.stop()
+
+
+#: Seconds a new worker process may take to open the store.
+_WORKER_START_SECONDS = 60
+
+
+@dataclass(frozen=True, eq=False)
+class _Worker:
+    """A worker process of `QueryWorkers` and the parent's end of its pipe."""
+
+    process: multiprocessing.process.BaseProcess
+    connection: multiprocessing.connection.Connection
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(10)
+        self.connection.close()
+
+
+def _serve_queries(connection, lifeline, build_dir: str, max_rows: int | None) -> None:
+    """A worker process: answer each request of the pipe until the server closes it or goes away.
+
+    It first sends `None` when the store is open (or the `Reply` saying why it is not).
+    """
+    _exit_when_orphaned(lifeline)
+    try:
+        endpoint = SparqlEndpoint(build_dir, max_rows=max_rows)
+    except StoreError as err:
+        connection.send(Reply.text(HTTPStatus.SERVICE_UNAVAILABLE, str(err)))
+        return
+    connection.send(None)
+    while True:
+        try:
+            query, accept, default_graphs, named_graphs = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = endpoint.answer(query, accept, default_graphs=default_graphs, named_graphs=named_graphs)
+        except Exception as err:  # noqa: BLE001 - the worker must live on to answer the next query
+            reply = Reply.text(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {err}")
+        connection.send(reply)
+
+
+def _exit_when_orphaned(lifeline) -> None:
+    """Exit the worker, mid-query too, when the server is gone (killed with no chance to stop
+    its workers): a thread waits for the end of the server's lifeline pipe (pyoxigraph lets
+    it run while it computes). Not the parent's process id: the parent of a worker is the
+    forkserver, which lives as long as its children."""
+
+    def watch() -> None:
+        try:
+            lifeline.recv()
+        except (EOFError, OSError):
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kg-serve-orphan-watch", daemon=True).start()
+
+
 class SparqlRequestHandler(BaseHTTPRequestHandler):
     """Turns HTTP requests into calls of the server's `SparqlEndpoint`."""
 
     server_version = "cckg-sparql/0.1"
-    endpoint: SparqlEndpoint  # set on the class made by `make_server`
+    endpoint: QueryWorkers  # set on the class made by `make_server`
     quiet = False
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
@@ -250,11 +483,15 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         url = urlsplit(self.path)
+        params = parse_qs(url.query, keep_blank_values=True)
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type in RDF_MEDIA_TYPES or "graph" in params or "default" in params:
+            self.do_PUT()  # a Graph Store Protocol write, wherever it is sent
+            return
         if url.path != "/sparql":
             self._send(Reply.text(HTTPStatus.NOT_FOUND, f"nothing at {url.path}; the endpoint is /sparql"))
             return
         fields = parse_qs(url.query)
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
         if content_type == "application/sparql-update":
             self._send(refuse_update())
@@ -267,6 +504,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
                                   "POST a query as application/sparql-query or application/x-www-form-urlencoded"))
 
     def do_PUT(self) -> None:  # noqa: N802 - the graph store protocol's writes are refused too
+        self.rfile.read(min(int(self.headers.get("Content-Length") or 0), 1 << 20))  # so the client reads the 403
         self._send(refuse_update())
 
     do_DELETE = do_PATCH = do_PUT
@@ -300,15 +538,33 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(build_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
-                quiet: bool = False) -> ThreadingHTTPServer:
+class SparqlServer(ThreadingHTTPServer):
+    """The HTTP server of `make_server`: starts a query worker before it serves, stops them all when closed."""
+
+    daemon_threads = True
+    queries: QueryWorkers
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self.queries.start()
+        super().serve_forever(poll_interval)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.queries.close()
+
+
+def make_server(build_dir: str | Path, host: str = "127.0.0.1", port: int = 7878, *, quiet: bool = False,
+                timeout: float = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS) -> SparqlServer:
     """An HTTP server answering SPARQL on the graph of `build_dir` (call `serve_forever()`).
+
+    It listens on this machine only (127.0.0.1) unless `host` says otherwise. Each query may
+    run `timeout` seconds and answer `max_rows` rows (or triples); see `QueryWorkers`.
 
     Raises:
         StoreError: there is no store in `build_dir`.
     """
-    endpoint = SparqlEndpoint(build_dir)
-    handler = type("BoundSparqlRequestHandler", (SparqlRequestHandler,), {"endpoint": endpoint, "quiet": quiet})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    queries = QueryWorkers(build_dir, timeout=timeout, max_rows=max_rows)
+    handler = type("BoundSparqlRequestHandler", (SparqlRequestHandler,), {"endpoint": queries, "quiet": quiet})
+    server = SparqlServer((host, port), handler)
+    server.queries = queries
     return server

@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,33 +24,18 @@ def quads(graph, n, value="x"):
 
 
 @pytest.fixture()
-def server(tmp_path):
+def server(tmp_path, server_process):
     """A fresh `oxigraph serve` (union default graph), always terminated."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(binary).exists():
         pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "server"),
-                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+
+    def command(port: int) -> list[str]:
+        return [binary, "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}",
+                "--union-default-graph"]
+
+    with server_process(command, "/query?query=ASK%7B%7D") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def count(url, graph=None):

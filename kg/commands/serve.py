@@ -1,11 +1,13 @@
 """The `kg serve` command (registered on `kg.cli.app`): a thin shell over `kg.server`."""
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import typer
 
 from kg.cli import app, console
+from kg.server import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, make_server
 
 
 @app.command()
@@ -13,18 +15,26 @@ def serve(
     build_dir: Path = typer.Argument(..., help="Folder written by `kg build`."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only)."),
     port: int = typer.Option(7878, "--port", min=0, max=65535, help="Port to listen on."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.1, metavar="SECONDS",
+                                  help="Stop a query running longer than this (the answer is 503)."),
+    max_rows: int = typer.Option(DEFAULT_MAX_ROWS, "--max-rows", min=1, metavar="N",
+                                 help="Refuse an answer of more rows (or triples) than this (the answer is 422)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not log each request."),
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page at /."""
-    from kg.server import make_server
-
-    server = make_server(build_dir, host, port, quiet=quiet)
+    server = make_server(build_dir, host, port, quiet=quiet, timeout=timeout, max_rows=max_rows)
     bound_host, bound_port = server.server_address[:2]
     console.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  "
                   f"query page: http://{bound_host}:{bound_port}/  (Ctrl-C stops)", highlight=False, soft_wrap=True)
+    on_terminate = signal.signal(signal.SIGTERM, _interrupt)  # a terminated server stops its query workers too
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         console.print("stopped")
     finally:
         server.server_close()
+        signal.signal(signal.SIGTERM, on_terminate)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
