@@ -61,6 +61,16 @@ class Title:
     kind: str
 
 
+@dataclass(frozen=True)
+class Leader:
+    """A person known to have held offices in the period the corpus is about."""
+
+    name: str  # as usually written in English news
+    key: str  # the person's actor key: "person:xi-jinping"
+    offices: tuple[tuple[str, str], ...] = ()  # (canonical title, key of the country or organization)
+    aliases: tuple[str, ...] = ()  # other ways the name is written
+
+
 @dataclass(eq=False)  # compared and hashed by identity: one per process, cache keys welcome
 class Gazetteer:
     """Every table, indexed for lookup. Build it with `load_gazetteer()`."""
@@ -78,6 +88,8 @@ class Gazetteer:
     number_words: dict[str, Decimal] = field(default_factory=dict)
     vague_quantities: tuple[str, ...] = ()
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
+    leaders: dict[str, Leader] = field(default_factory=dict)  # normalized name or alias -> leader
+    leader_forms: dict[str, str] = field(default_factory=dict)  # name or alias as written -> canonical name
 
     def lookup(self, name: str) -> ActorRef | None:
         """The known actor a name stands for, or None.
@@ -156,9 +168,42 @@ def load_gazetteer() -> Gazetteer:
     for row in read_table(DATA_DIR / "number_words.tsv"):
         gaz.number_words[row["word"].lower()] = Decimal(row["value"])
     gaz.vague_quantities = tuple(row["phrase"].lower() for row in read_table(DATA_DIR / "vague_quantities.tsv"))
+    _load_leaders(gaz)
     lexicon = yaml.safe_load((RULES_DIR / "lexicon.yaml").read_text(encoding="utf-8"))
     gaz.lexicon = {name: frozenset(words) for name, words in lexicon.items()}
     return gaz
+
+
+def _load_leaders(gaz: Gazetteer) -> None:
+    """People and their offices; an office of an unknown country or organization is skipped."""
+    offices: dict[str, list[tuple[str, str]]] = {}
+    forms: dict[str, list[str]] = {}
+    for row in read_table(DATA_DIR / "leaders.tsv"):
+        holder = f"country:{row['of']}" if f"country:{row['of']}" in gaz.actors else (
+            f"org:{row['of']}" if f"org:{row['of']}" in gaz.actors else gaz.names.get(normalize_name(row["of"])))
+        title = gaz.titles.get(normalize_name(row["title"]))
+        if holder is None:
+            continue
+        offices.setdefault(row["name"], []).append((title.title if title else row["title"], holder))
+        forms.setdefault(row["name"], []).extend([row["name"], *_split(row["aliases"])])
+    for name, held in offices.items():
+        leader = Leader(name=name, key=f"person:{slug(name)}", offices=tuple(dict.fromkeys(held)),
+                        aliases=tuple(f for f in dict.fromkeys(forms[name]) if f != name))
+        for form in dict.fromkeys(forms[name]):
+            if normalize_name(form) in gaz.names:
+                continue  # a name that is also a country's or organization's stays theirs
+            if form != name and _starts_with_title(gaz, form):
+                continue  # "President Xi", "King Philippe": the title is read as a title
+            gaz.leaders.setdefault(normalize_name(form), leader)
+            if len(form.split()) > 1 or form != name:
+                # a one-word name is matched only where listed as distinctive ("Erdogan"), not
+                # where it is all there is ("Philippe"): the latter needs a title to be read
+                gaz.leader_forms.setdefault(form, name)
+
+
+def _starts_with_title(gaz: Gazetteer, form: str) -> bool:
+    words = form.split()
+    return any(normalize_name(" ".join(words[:n])) in gaz.titles for n in range(1, min(4, len(words))))
 
 
 def _register(gaz: Gazetteer, actor: ActorRef, names: list[str], *, overwrite: bool = True) -> None:

@@ -138,7 +138,7 @@ class ActorReader:
         if actor.kind == "country":
             return actor
         if actor.kind == "person":
-            return self.context.offices.get(actor.key)
+            return self.context.offices.get(actor.key) or self._known_office_country(actor)
         if actor.iso3:
             return self.gaz.actors.get(f"country:{actor.iso3}")
         return None
@@ -166,9 +166,11 @@ class ActorReader:
     def person(self, span: Span) -> ActorRef | None:
         """A person from a PERSON entity, titles and honorifics stripped."""
         tokens = [t for t in span if not t.is_punct or t.text in "-."]
-        titles = _title_token_ids(span.doc)
+        if span.ent_id_.startswith("person:"):
+            tokens = [t for t in tokens if t.ent_id_ == span.ent_id_]  # "Sheikh Hasina": a name, not a title
+        titles = _title_token_ids(span.doc) - {t.i for t in tokens if t.ent_id_.startswith("person:")}
         while tokens and (tokens[0].i in titles or tokens[0].lower_.rstrip(".") in _HONORIFICS
-                          or tokens[0].ent_id_):
+                          or tokens[0].ent_id_ and not tokens[0].ent_id_.startswith("person:")):
             tokens = tokens[1:]
         while tokens and tokens[-1].lower_ in {"'s", "’s", "'"}:
             tokens = tokens[:-1]
@@ -180,13 +182,33 @@ class ActorReader:
         known = self.context.persons.get(name)
         if known is not None:
             return known
+        leader = self.gaz.leaders.get(normalize_name(name))
+        if leader is not None:  # "Berdymukhamedov", "Javad Zarif": one person however written
+            actor = ActorRef(key=leader.key, kind="person", label=leader.name,
+                             names=tuple(dict.fromkeys((leader.name, name, *leader.aliases))))
+            self.context.persons.setdefault(name, actor)
+            return actor
         actor = ActorRef(key=f"person:{slug(name)}", kind="person", label=name, names=(name,))
         if len(tokens) > 1:
             for part in (tokens[0].text, tokens[-1].text):
                 self.context.persons.setdefault(part, actor)
         return actor
 
+    def known_office(self, person: ActorRef, title: str) -> ActorRef | None:
+        """The country or organization whose `title` a known office holder held."""
+        leader = self.gaz.leaders.get(normalize_name(person.label))
+        wanted = self.gaz.titles.get(normalize_name(title))
+        for held, holder in leader.offices if leader else ():
+            if held == (wanted.title if wanted else title):
+                return self.gaz.actors.get(holder)
+        return None
+
     # --- private ----------------------------------------------------------------------
+    def _known_office_country(self, person: ActorRef) -> ActorRef | None:
+        leader = self.gaz.leaders.get(normalize_name(person.label))
+        countries = [self.gaz.actors[h] for _, h in leader.offices if h.startswith("country:")] if leader else []
+        return countries[0] if countries else None
+
     def _antecedent(self, pronoun: Token) -> ActorRef | None:
         """What "it" / "its" / "they" refers to: the nearest country or organization named
         before it in the sentence ("shown by Pakistan when it donated"), else the last actor
@@ -199,6 +221,8 @@ class ActorReader:
         return self.context.last_actor
 
     def _entity_actor(self, ent: Span, head: Token) -> ActorRef | None:
+        if ent.label_ == "PERSON":
+            return self.person(ent)
         if ent.ent_id_:
             actor = self.gaz.actors.get(ent.ent_id_)
             if actor is None:
@@ -206,12 +230,11 @@ class ActorReader:
             if ent.label_ == "NORP" and head.i == ent.root.i and head.head.lemma_.lower() not in self.gaz.words("state_nouns"):
                 return actor if head.dep_ in {"nsubj", "nsubjpass", "pobj", "dobj", "conj"} else None
             return _with_name(actor, ent.text)
-        if ent.label_ == "PERSON":
-            return self.person(ent)
         if ent.label_ == "ORG":
             # the country in the name or owning it: "Chinese Embassy", "China's Red Cross"
             owners = [*ent, *(c for c in ent.root.children if c.dep_ in {"poss", "amod", "compound"} and c.i < ent.start)]
-            country = next((self.gaz.actors[t.ent_id_] for t in owners if t.ent_id_.startswith("country:")), None)
+            country = next((self.gaz.actors[t.ent_id_] for t in owners if t.ent_id_.startswith("country:")), None) \
+                or next((c for t in ent if t.is_title and (c := self.gaz.country_of_name(t.text))), None)
             return self._organization(_strip_det(ent.text), country.iso3 if country else None)
         if ent.label_ == "GPE":
             return self._place(ent.text)
@@ -253,7 +276,8 @@ class ActorReader:
         if len(name) < 3 or name.lower() in {"embassy", "government", "ministry"}:
             return None
         # one "Red Cross" per country: the owner is part of an unknown organization's identity
-        key = f"org:{iso3}:{slug(name)}" if iso3 and not self.gaz.country_of_name(name.split()[0]) else f"org:{slug(name)}"
+        named_country = any(self.gaz.country_of_name(word) for word in name.split() if word[:1].isupper())
+        key = f"org:{iso3}:{slug(name)}" if iso3 and not named_country else f"org:{slug(name)}"
         label = name if key.count(":") == 1 else f"{name} ({self.gaz.actors[f'country:{iso3}'].label})"
         return ActorRef(key=key, kind="organization", label=label, names=(name,), iso3=iso3)
 
@@ -313,13 +337,17 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
             holders = [(title, previous_holder[1]) for title, _ in holders]
         for title, of in holders:
             name = title.id_ or title.text
+            inferred = False
+            if of is None:
+                # "Prime Minister Imran Khan": a known office holder's office
+                of, inferred = reader.known_office(person, name), True
             if of is None:
                 reader.context.unplaced.append((person, name, evidence))
                 continue
             if (home := reader.country_of(of)) is not None:
                 reader.context.offices.setdefault(person.key, home)
             previous_holder = (ent.end, of)
-            yield Position(person=person, title=name, of=of, evidence=(evidence,))
+            yield Position(person=person, title=name, of=of, evidence=(evidence,), inferred=inferred)
         if holders:
             reader.remember(person)
 
@@ -347,6 +375,8 @@ def _title_chain_before(titles: list[Span], ent: Span) -> list[Span]:
     """Titles written just before a name, joined by "and" ("State Councilor and Foreign Minister")."""
     chain: list[Span] = []
     end = ent.start
+    while end > 0 and ent.doc[end - 1].lower_.rstrip(".") in _HONORIFICS:
+        end -= 1  # "President U Win Myint", "Minister Dr. Ali"
     if end > 0 and ent.doc[end - 1].text == "," and any(t.end == end - 1 for t in titles):
         end -= 1  # appositive: "Mongolia's Deputy Prime Minister, Ulziisaikhan Enkhtuvshin"
     for title in reversed(titles):

@@ -30,6 +30,14 @@ CASES = [
     # title before "of" with an adjective
     ("Taro Kono, secretary-general of the ruling Liberal Democratic Party, spoke.",
      [("Taro Kono", "Secretary-General", "Liberal Democratic Party")]),
+    # an organization the place-name ruler cut short is read whole
+    ("Jan Novak, president of the Socialist Party of Slovakia, spoke.",
+     [("Jan Novak", "President", "Socialist Party of Slovakia")]),
+    # an honorific between title and name
+    ("Myanmar President U Win Myint spoke.", [("Win Myint", "President", "Myanmar")]),
+    # a known office holder: the title's country without being stated; names written many ways
+    ("Prime Minister Justin Trudeau spoke to the press.", [("Justin Trudeau", "Prime Minister", "Canada")]),
+    ("Turkish President Erdogan spoke to the press.", [("Recep Tayyip Erdoğan", "President", "Turkey")]),
 ]
 
 
