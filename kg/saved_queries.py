@@ -8,8 +8,9 @@ says what it asks and declares its parameters, one line each::
 
 A parameter is a variable of the query (`?country`). Its value is looked up to an RDF term
 (an actor's IRI from one of its names, a document's IRI from its file name or title, or a
-plain string) and bound with a `VALUES` clause, never pasted into the query text. Where a
-parameter is left unbound, the query answers for every value.
+plain string) and bound with a `VALUES` clause opening the query's `WHERE` block (terms
+serialized by rdflib), never pasted into the query text. Where a parameter is left unbound,
+the query answers for every value.
 """
 from __future__ import annotations
 
@@ -193,7 +194,46 @@ def run_saved_query(graph: KnowledgeGraph, name: str, values: Mapping[str, str] 
         QueryError: no such query, a bad parameter, or a value that names nothing in the graph.
     """
     query = load_saved_query(name, directory)
-    return graph.query(query.sparql, bind_params(graph, query, values))
+    return graph.query(bound_sparql(query, bind_params(graph, query, values)))
+
+
+def bound_sparql(query: SavedQuery, bindings: Mapping[str, URIRef | Literal]) -> str:
+    """The query's text with `bindings` in a `VALUES` clause opening its outermost `WHERE` block.
+
+    There, an engine starts from the bound values (Oxigraph does not push a trailing `VALUES`
+    into the groups and optional parts before it). The terms are serialized by rdflib, so no
+    value can change the query's structure. Without a `WHERE` block, the clause trails the query.
+
+    Examples:
+        >>> query = parse_saved_query("q", "# Q.\\nSELECT ?f WHERE { ?f cckg:recipient ?country }")
+        >>> print(bound_sparql(query, {"country": URIRef("https://w3id.org/cckg/id/country/JPN")}))
+        # Q.
+        SELECT ?f WHERE {
+          VALUES (?country) { (<https://w3id.org/cckg/id/country/JPN>) }
+         ?f cckg:recipient ?country }
+    """
+    if not bindings:
+        return query.sparql
+    names = list(bindings)
+    if any(not re.fullmatch(r"[A-Za-z_]\w*", n) for n in names):
+        raise QueryError(f"bad variable name among {names}")
+    terms = [term if isinstance(term, (URIRef, Literal)) else Literal(term) for term in bindings.values()]
+    if any(isinstance(term, URIRef) and _BAD_IRI.search(term) for term in terms):
+        raise QueryError(f"not an IRI among {[str(t) for t in terms]}")
+    values = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(t.n3() for t in terms)}) }}"
+    offset = 0
+    for line in query.sparql.splitlines(keepends=True):
+        where = None if line.lstrip().startswith("#") else _WHERE.search(line)
+        if where:
+            cut = offset + where.end()
+            return f"{query.sparql[:cut]}\n  {values}\n{query.sparql[cut:]}"
+        offset += len(line)
+    return f"{query.sparql}\n{values}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+#: Characters an IRI may not hold (RFC 3987, SPARQL's IRIREF).
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _resolve_actor(graph: KnowledgeGraph, param: QueryParam, value: str) -> URIRef:
@@ -213,6 +253,8 @@ def _resolve_text(graph: KnowledgeGraph, param: QueryParam, value: str) -> Liter
 def _lookup(graph: KnowledgeGraph, names_query: str, param: QueryParam, value: str, what: str) -> URIRef:
     """The resource one of whose names is `value`: labels before other names, then by IRI."""
     if value.startswith(("http://", "https://")):
+        if _BAD_IRI.search(value):
+            raise QueryError(f"--param {param.name}={value!r}: not an IRI")
         return URIRef(value)
     wanted = value.strip().casefold()
     matches = sorted((int(row[2]), str(row[0])) for row in graph.query(names_query)
