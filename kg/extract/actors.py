@@ -166,11 +166,11 @@ class ActorReader:
     def person(self, span: Span) -> ActorRef | None:
         """A person from a PERSON entity, titles and honorifics stripped."""
         tokens = [t for t in span if not t.is_punct or t.text in "-."]
-        if span.ent_id_.startswith("person:"):
-            tokens = [t for t in tokens if t.ent_id_ == span.ent_id_]  # "Sheikh Hasina": a name, not a title
-        titles = _title_token_ids(span.doc) - {t.i for t in tokens if t.ent_id_.startswith("person:")}
+        # a known office holder's name, as the ruler matched it, holds no title ("Sheikh Hasina")
+        known_name = span.ent_id_.startswith("person:")
+        titles = set() if known_name else _title_token_ids(span.doc)
         while tokens and (tokens[0].i in titles or tokens[0].lower_.rstrip(".") in _HONORIFICS
-                          or tokens[0].ent_id_ and not tokens[0].ent_id_.startswith("person:")):
+                          or tokens[0].ent_id_ and not known_name):
             tokens = tokens[1:]
         while tokens and tokens[-1].lower_ in {"'s", "’s", "'"}:
             tokens = tokens[:-1]
@@ -196,18 +196,20 @@ class ActorReader:
 
     def known_office(self, person: ActorRef, title: str) -> ActorRef | None:
         """The country or organization whose `title` a known office holder held."""
-        leader = self.gaz.leaders.get(normalize_name(person.label))
         wanted = self.gaz.titles.get(normalize_name(title))
-        for held, holder in leader.offices if leader else ():
+        for held, holder in self._offices(person):
             if held == (wanted.title if wanted else title):
                 return self.gaz.actors.get(holder)
         return None
 
     # --- private ----------------------------------------------------------------------
-    def _known_office_country(self, person: ActorRef) -> ActorRef | None:
+    def _offices(self, person: ActorRef) -> tuple[tuple[str, str], ...]:
+        """(title, holder key) of each office a known office holder held; none for others."""
         leader = self.gaz.leaders.get(normalize_name(person.label))
-        countries = [self.gaz.actors[h] for _, h in leader.offices if h.startswith("country:")] if leader else []
-        return countries[0] if countries else None
+        return leader.offices if leader else ()
+
+    def _known_office_country(self, person: ActorRef) -> ActorRef | None:
+        return next((self.gaz.actors[h] for _, h in self._offices(person) if h.startswith("country:")), None)
 
     def _antecedent(self, pronoun: Token) -> ActorRef | None:
         """What "it" / "its" / "they" refers to: the nearest country or organization named
