@@ -118,7 +118,8 @@ def kill_and_check(versions, tmp_path: Path, mode: str, kill_after: float | None
     seen = snapshot(out)
     assert seen in (before, after), f"a mix of two builds after a kill at {where}"
     _, _, target = where.partition(" -> ")
-    if code == 0:
+    if code == 0 or where.startswith("finished"):
+        # a kill that came after the build returned (during interpreter exit) still finds it done
         assert seen == after, "a finished build is not in place"
     elif f"/{STAGING_DIR}/" in target or target.endswith(".pickle") or not target:
         # still extracting or writing the new outputs aside
