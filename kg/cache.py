@@ -46,6 +46,17 @@ def rules_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """A digest of every file of the installed package."""
+    package = Path(str(resources.files("kg")))
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(document: SourceDocument) -> str:
     """The cache file name of a document's facts: `<content hash>-<extractor version>-<digest>`.
 
@@ -117,8 +128,9 @@ class FactCache:
         return dropped
 
     def fingerprint(self, documents: list[SourceDocument], formats: list[str]) -> str:
-        """A digest of everything a build's outputs depend on: the documents' keys and the formats."""
-        parts = [cache_key(d) for d in documents] + ["formats"] + sorted(formats)
+        """A digest of everything a build's outputs depend on: the documents' keys, the
+        formats, and the package's own code (a new resolver or writer rebuilds)."""
+        parts = [cache_key(d) for d in documents] + ["formats"] + sorted(formats) + [package_digest()]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def last_build(self, fingerprint: str) -> dict | None:

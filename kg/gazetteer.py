@@ -90,6 +90,8 @@ class Gazetteer:
     lexicon: dict[str, frozenset[str]] = field(default_factory=dict)
     leaders: dict[str, Leader] = field(default_factory=dict)  # normalized name or alias -> leader
     leader_forms: dict[str, Leader] = field(default_factory=dict)  # name or alias as written -> leader
+    # (canonical title, holder key) -> (first year, last year or None, leader) of each term
+    office_terms: dict[tuple[str, str], list[tuple[int, int | None, Leader]]] = field(default_factory=dict)
 
     def lookup(self, name: str) -> ActorRef | None:
         """The known actor a name stands for, or None.
@@ -118,6 +120,18 @@ class Gazetteer:
         if actor is not None and actor.kind == "country":
             return actor
         return self.demonym(name)
+
+    def sole_holder(self, title: str, holder: str, year: int) -> Leader | None:
+        """The one person the table knows to have held an office in a year, or None when
+        the table knows none or several ("Ambassador" of China is many envoys).
+
+        Examples:
+            >>> load_gazetteer().sole_holder("Foreign Minister", "country:PHL", 2020).name
+            'Teodoro Locsin Jr.'
+        """
+        held = {leader.key: leader for first, last, leader in self.office_terms.get((title, holder), ())
+                if first <= year and (last is None or year <= last)}
+        return next(iter(held.values())) if len(held) == 1 else None
 
     def words(self, list_name: str) -> frozenset[str]:
         """A word list of `kg/rules/lexicon.yaml`."""
@@ -177,6 +191,7 @@ def load_gazetteer() -> Gazetteer:
 def _load_leaders(gaz: Gazetteer) -> None:
     """People and their offices; an office of an unknown country or organization is skipped."""
     offices: dict[str, list[tuple[str, str]]] = {}
+    terms: dict[str, list[tuple[str, str, int, int | None]]] = {}
     forms: dict[str, list[str]] = {}
     for row in read_table(DATA_DIR / "leaders.tsv"):
         holder = f"country:{row['of']}" if f"country:{row['of']}" in gaz.actors else (
@@ -185,10 +200,15 @@ def _load_leaders(gaz: Gazetteer) -> None:
         if holder is None:
             continue
         offices.setdefault(row["name"], []).append((title.title if title else row["title"], holder))
+        if row["start"].isdigit():
+            terms.setdefault(row["name"], []).append((title.title if title else row["title"], holder, int(row["start"]),
+                                                      int(row["end"]) if row["end"].isdigit() else None))
         forms.setdefault(row["name"], []).extend([row["name"], *_split(row["aliases"])])
     for name, held in offices.items():
         leader = Leader(name=name, key=f"person:{slug(name)}", offices=tuple(dict.fromkeys(held)),
                         aliases=tuple(f for f in dict.fromkeys(forms[name]) if f != name))
+        for title, holder, first, last in terms.get(name, ()):
+            gaz.office_terms.setdefault((title, holder), []).append((first, last, leader))
         for form in dict.fromkeys(forms[name]):
             if normalize_name(form) in gaz.names:
                 continue  # a name that is also a country's or organization's stays theirs

@@ -102,8 +102,43 @@ def complete_person_names(doc: Doc) -> Doc:
             if end != ent.end:
                 entities[n] = Span(doc, ent.start, end, label="PERSON")
                 taken.update(range(ent.end, end))
-    doc.ents = filter_spans(_complete_organization_names(doc, entities))
+    entities = _complete_organization_names(doc, entities)
+    doc.ents = filter_spans(entities + _unknown_organization_names(doc, entities, title_tokens))
+    for ent in doc.ents:
+        if any(t.ent_id_ != ent[0].ent_id_ for t in ent):
+            for token in ent:  # a name joined from known ones ("Kenya-Uganda ...") is none of them
+                token.ent_id_ = ""
     return doc
+
+
+def _unknown_organization_names(doc: Doc, entities: list[Span], title_tokens: set[int]) -> list[Span]:
+    """Capitalised names ending in an organization word that the model left out: "China-Iraq
+    Friendship Association", "Mutual Security Association". Places joined by hyphens are
+    part of the name; an adjective of nationality before it is not ("Chilean")."""
+    heads = load_gazetteer().words("organization_nouns")
+    claimed = {i: ent for ent in entities for i in range(ent.start, ent.end)}
+    found = []
+    for token in doc:
+        if not (token.is_title and token.lower_ in heads) or token.i in title_tokens \
+                or token.i in claimed and claimed[token.i].label_ in {"ORG", "PERSON"}:
+            continue
+        start = token.i
+        while start > 0:
+            before = doc[start - 1]
+            glued_hyphen = before.text == "-" and not before.whitespace_ and start >= 2 \
+                and not doc[start - 2].whitespace_ and doc[start - 2].is_title
+            after_hyphen = start >= 2 and doc[start - 2].text == "-" and not doc[start - 2].whitespace_
+            if glued_hyphen:
+                start -= 1  # "China-Iraq": the word before the hyphen is taken next
+            elif before.is_title and before.is_alpha and not before.is_stop and before.i not in title_tokens \
+                    and before.ent_type_ != "PERSON" and (before.ent_type_ not in {"NORP", "GPE"} or after_hyphen
+                                                          or doc[start].text == "-"):
+                start -= 1
+            else:
+                break
+        if token.i > start:
+            found.append(Span(doc, start, token.i + 1, label="ORG"))
+    return found
 
 
 def _complete_organization_names(doc: Doc, entities: list[Span]) -> list[Span]:

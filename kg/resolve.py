@@ -73,9 +73,9 @@ def resolve(facts: Iterable[DocumentFacts]) -> ResolvedFacts:
         lambda i: (i.kind, tuple(sorted(p.key for p in i.participants)), i.evidence[0].content_hash,
                    i.evidence[0].text))
     positions = [replace(p, person=table.get(p.person), of=table.get(p.of)) for d in facts for p in d.positions]
-    # a holder guessed from a document's main country yields to one the text states anywhere
-    stated = {p.person.key for p in positions if not p.inferred}
-    positions = _merge_by_key((p for p in positions if not (p.inferred and p.person.key in stated)),
+    # a holder guessed for a title yields to one the text states anywhere for that title
+    stated = {(p.person.key, p.title) for p in positions if not p.inferred}
+    positions = _merge_by_key((p for p in positions if not (p.inferred and (p.person.key, p.title) in stated)),
                               lambda p: (p.person.key, p.title, p.of.key))
     used = {a.key for f in flows for a in (f.donor, f.recipient)}
     used |= {a.key for i in interactions for a in i.participants}

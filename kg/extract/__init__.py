@@ -30,6 +30,7 @@ EXTRACTOR_VERSION = "0.1.0"
 def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int = 64) -> DocumentFacts:
     """Every aid flow, interaction and position stated in one document."""
     reader = ActorReader()
+    reader.context.year = document.year
     flows, interactions, positions, trade = [], [], [], []
     sentences = 0
     texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)

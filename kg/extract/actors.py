@@ -27,6 +27,7 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "som
 _TITLE_GLUE = {"and", "former", "then", "of", "for", "'s", "’s", "ruling", "acting"}
 _ACTING_FOR_STATE = {"head_of_state", "head_of_government", "minister", "diplomat"}
 _STATE_TITLE_KINDS = {"head_of_state", "head_of_government", "minister", "royal", "legislator"}
+_NOT_THE_HOLDER = {"former", "then", "late", "ex", "acting", "interim", "future", "next"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "u", "h.e.", "his", "her", "excellency"}
 
 
@@ -42,6 +43,7 @@ class ReadingContext:
         """Forget what only carries within a paragraph."""
         self.last_donor = self.last_recipient = None
     last_person: ActorRef | None = None  # "he" / "she"
+    year: int | None = None  # the document's year: who held an office then
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person
     country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named
     offices: dict[str, ActorRef] = field(default_factory=dict)  # person key -> country of a stated office
@@ -202,6 +204,33 @@ class ActorReader:
                 return self.gaz.actors.get(holder)
         return None
 
+    def as_office_holder(self, person: ActorRef, title: Span, of: ActorRef) -> ActorRef:
+        """The person under the title of an office with one holder at a time, when the table
+        knows the holder in the document's year and not the name: "Philippine Foreign
+        Minister Rochin" is a name written back from another script for the foreign minister
+        of the day. A former or acting holder keeps the name as written."""
+        if self.context.year is None or self.gaz.leaders.get(normalize_name(person.label)) is not None:
+            return person
+        doc = title.doc
+        if any(t.lower_ in _NOT_THE_HOLDER for t in doc[max(0, title.start - 3):title.start]):
+            return person
+        known = self.gaz.titles.get(normalize_name(title.id_ or title.text))
+        office = known.title if known else (title.id_ or title.text)
+        after = doc[title.end:title.end + 3]
+        if len(after) > 1 and after[0].lower_ == "to":
+            # "Ambassador to China": the country an envoy is sent to is part of the office
+            country = next((t.ent_id_ for t in after[1:] if t.ent_id_.startswith("country:")), None)
+            if country is not None:
+                office = f"{office} to {self.gaz.actors[country].label}"
+        leader = self.gaz.sole_holder(office, of.key, self.context.year)
+        if leader is None:
+            return person
+        actor = ActorRef(key=leader.key, kind="person", label=leader.name,
+                         names=tuple(dict.fromkeys((leader.name, *person.names, *leader.aliases))))
+        for written in [*person.names, *(k for k, v in self.context.persons.items() if v.key == person.key)]:
+            self.context.persons[written] = actor
+        return actor
+
     # --- private ----------------------------------------------------------------------
     def _offices(self, person: ActorRef) -> tuple[tuple[str, str], ...]:
         """(title, holder key) of each office a known office holder held; none for others."""
@@ -237,7 +266,12 @@ class ActorReader:
             owners = [*ent, *(c for c in ent.root.children if c.dep_ in {"poss", "amod", "compound"} and c.i < ent.start)]
             country = next((self.gaz.actors[t.ent_id_] for t in owners if t.ent_id_.startswith("country:")), None) \
                 or next((c for t in ent if t.is_title and (c := self.gaz.country_of_name(t.text))), None)
-            return self._organization(_strip_det(ent.text), country.iso3 if country else None)
+            actor = self._organization(_strip_det(ent.text), country.iso3 if country else None)
+            before = ent.doc[ent.start - 1] if ent.start else None
+            if actor is not None and before is not None and before.ent_type_ == "NORP":
+                # known too as written with its demonym: "Costa Rican Social Security Fund"
+                actor = _with_name(actor, ent.doc[_entity_of(before).start:ent.end].text)
+            return actor
         if ent.label_ == "GPE":
             return self._place(ent.text)
         if ent.label_ == "NORP":
@@ -278,7 +312,7 @@ class ActorReader:
         if len(name) < 3 or name.lower() in {"embassy", "government", "ministry"}:
             return None
         # one "Red Cross" per country: the owner is part of an unknown organization's identity
-        named_country = any(self.gaz.country_of_name(word) for word in name.split() if word[:1].isupper())
+        named_country = any(self.gaz.country_of_name(word) for word in re.split(r"[\s-]+", name) if word[:1].isupper())
         key = f"org:{iso3}:{slug(name)}" if iso3 and not named_country else f"org:{slug(name)}"
         label = name if key.count(":") == 1 else f"{name} ({self.gaz.actors[f'country:{iso3}'].label})"
         return ActorRef(key=key, kind="organization", label=label, names=(name,), iso3=iso3)
@@ -346,6 +380,9 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
             if of is None:
                 reader.context.unplaced.append((person, name, evidence))
                 continue
+            if not inferred and _next_to(title, ent):
+                # only a title written next to the name: one across "of <holder>" may be misread
+                person = reader.as_office_holder(person, title, of)
             if (home := reader.country_of(of)) is not None:
                 reader.context.offices.setdefault(person.key, home)
             previous_holder = (ent.end, of)
@@ -366,6 +403,15 @@ def _holders(doc, ent: Span, titles: list[Span], reader: ActorReader) -> list[tu
     chain = _title_after(titles, ent)
     first = _holder_before(doc, chain[0].start, reader, within=ent.end) if chain else None
     return [(title, _of_after(doc, title.end, reader) or first) for title in chain]
+
+
+def _next_to(title: Span, ent: Span) -> bool:
+    """True when a title is written right before a name (honorifics and an envoy's "to
+    <country>" aside: "Ambassador to China Zhang") or right after it."""
+    if title.start >= ent.end:
+        return True
+    gap = [t for t in title.doc[title.end:ent.start] if t.lower_.rstrip(".") not in _HONORIFICS]
+    return not gap or (gap[0].lower_ == "to" and all(t.ent_type_ == "GPE" or t.lower_ == "the" for t in gap[1:]))
 
 
 def _joined_by_and(doc, end: int, start: int) -> bool:
@@ -389,11 +435,15 @@ def _title_chain_before(titles: list[Span], ent: Span) -> list[Span]:
             continue
         else:
             break
-    # "the Mayor of Seoul Park Won-soon": the title ends before "of <place>"
+    # "the Mayor of Seoul Park Won-soon", "The President of the Costa Rican Social Security
+    # Fund, Dr. Roman Macaya Hayes": the title ends before "of <holder>"
     if not chain:
+        gap_end = end - 1 if end > ent.start - 3 and ent.doc[end - 1].text == "," else end
         for title in reversed(titles):
-            gap = title.doc[title.end:ent.start]
-            if len(gap) <= 4 and gap and gap[0].lower_ in {"of", "to"} and all(t.ent_type_ or t.lower_ in {"of", "to", "the"} for t in gap):
+            gap = title.doc[title.end:gap_end]
+            if gap and len(gap) <= 10 and gap[0].lower_ in {"of", "to"} \
+                    and all(t.ent_type_ not in {"", "PERSON"} or t.lower_ in {"of", "to", "the"} for t in gap) \
+                    and sum(not t.ent_type_ for t in gap) <= 3:
                 return [title]
     return chain
 
@@ -444,6 +494,8 @@ def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
             j += 1  # "of the ruling Liberal Democratic Party"
         if j < len(doc) and doc[j].ent_type_:
             ent = _entity_of(doc[j])
+            if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].ent_type_ == "ORG":
+                ent = _entity_of(doc[ent.end])  # "of the Costa Rican Social Security Fund"
             if ent.label_ != "PERSON":
                 return reader.gaz.actors.get(ent.ent_id_) if ent.ent_id_ else reader._entity_actor(ent, ent.root)
     return None

@@ -23,7 +23,7 @@ CASES = [
      [("Mutahi Kagwe", "Health Minister", "Kenya")]),
     # coordinated: the second title shares the first one's country
     ("Danish Queen Margrethe and Prime Minister Mette Frederiksen spoke.",
-     [("Margrethe", "Queen", "Denmark"), ("Mette Frederiksen", "Prime Minister", "Denmark")]),
+     [("Margrethe II", "Queen", "Denmark"), ("Mette Frederiksen", "Prime Minister", "Denmark")]),
     # appositive chain, each title with its own holder
     ("Helen Clark, Chair of the Group of Twenty and former Prime Minister of New Zealand, spoke.",
      [("Helen Clark", "Chair", "Group of Twenty"), ("Helen Clark", "Prime Minister", "New Zealand")]),
@@ -38,6 +38,18 @@ CASES = [
     # a known office holder: the title's country without being stated; names written many ways
     ("Prime Minister Justin Trudeau spoke to the press.", [("Justin Trudeau", "Prime Minister", "Canada")]),
     ("Turkish President Erdogan spoke to the press.", [("Recep Tayyip Erdoğan", "President", "Turkey")]),
+    # a title of an organization, then the name: an organization the model did not know
+    ("The President of the Chilean Mutual Security Association, Dr. Pedro Vargas, opened the meeting.",
+     [("Pedro Vargas", "President", "Mutual Security Association (Chile)")]),
+    ("Chairman of Kenya-Uganda Friendship Society Jane Wanjiru spoke.",
+     [("Jane Wanjiru", "Chairman", "Kenya-Uganda Friendship Society")]),
+    # a party office of a known holder is the party's
+    ("General Secretary Nguyen Phu Trong spoke.", [("Nguyen Phu Trong", "General Secretary", "Communist Party of Vietnam")]),
+    # a name the table does not know, under a one-holder office: the holder of the day
+    ("Italian Foreign Minister Luiji Dimayo spoke to the press.", [("Luigi Di Maio", "Foreign Minister", "Italy")]),
+    ("The Canadian Ambassador to China Dominik Baton spoke.", [("Dominic Barton", "Ambassador", "Canada")]),
+    # ... but a former holder is someone else
+    ("Former Italian Foreign Minister Marco Rossini spoke.", [("Marco Rossini", "Foreign Minister", "Italy")]),
 ]
 
 
