@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
@@ -58,6 +59,10 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
     money = [(start, end, m) for start, end, m in find_money(sent.text)]
     for frame in frames:
         items = _items(frame.things, reader)
+        if len(frame.recipients) > 1:
+            # "two medical teams touched down in Ethiopia and Burkina Faso": one each
+            items = [replace(i, quantity=Decimal(1), quantity_text=None) if i.quantity == len(frame.recipients)
+                     and i.quantity_max is None else i for i in items]
         amount = _amount_near(frame, sent, money)
         aid_types = _aid_types(items, frame, amount, gaz)
         for donor in frame.donors:
@@ -544,6 +549,10 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
         value, high, approx, text = _quantity(token, gaz)
         label = _label(token)
         unit = None
+        article = next((c for c in token.children if c.dep_ == "det" and c.lower_ in {"a", "an"}), None)
+        if value is None and article is not None and token.tag_ == "NN" and _default_unit(label, gaz) \
+                and lemma not in gaz.words("aid_nouns") | gaz.words("container_nouns"):
+            value, text = Decimal(1), article.text  # "set up a test laboratory": one laboratory
         if value is not None:
             unit = _default_unit(label, gaz) or "piece"
         for measure in (p for c in token.children if c.dep_ == "prep" and c.lower_ == "for"

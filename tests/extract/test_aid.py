@@ -146,6 +146,14 @@ def test_items_quantities_and_units(nlp):
 
 
 @pytest.mark.slow
+def test_one_facility_and_one_team_each(nlp):
+    [flow] = flows_of(nlp, "Japan helped Kenya build a field hospital.")
+    assert [(i.label, i.quantity) for i in flow.items] == [("field hospital", Decimal(1))]
+    flows = flows_of(nlp, "Two Cuban medical teams landed in Peru and Chile.")
+    assert {(f.recipient.label, i.quantity) for f in flows for i in f.items} == {("Peru", 1), ("Chile", 1)}
+
+
+@pytest.mark.slow
 def test_money_and_cash_type(nlp):
     [flow] = flows_of(nlp, "Kuwait donated US$1.5 million to Yemen.")
     assert flow.amount.value == Decimal(1500000) and flow.amount.currency == "USD"
