@@ -151,7 +151,9 @@ def actor_triples(actor: ActorRef, actors: dict[str, ActorRef]) -> Iterator[Trip
 
 def aid_flow_iri(flow: AidFlow) -> URIRef:
     first = flow.evidence[0]
-    return ID[f"aid/{_digest(flow.donor.key, flow.recipient.key, first.content_hash, first.start)}"]
+    # a second act in one sentence ("donated US$1 million and sent a team") is told apart
+    act = (flow.act,) if flow.act else ()
+    return ID[f"aid/{_digest(flow.donor.key, flow.recipient.key, first.content_hash, first.start, *act)}"]
 
 
 def aid_flow_triples(flow: AidFlow) -> Iterator[Triple]:

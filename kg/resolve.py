@@ -153,7 +153,7 @@ def _merge_flows(flows: Iterable[AidFlow]) -> list[AidFlow]:
     merged: dict[tuple, AidFlow] = {}
     for flow in flows:
         identity = _flow_identity(flow) or (flow.donor.key, flow.recipient.key, flow.evidence[0].content_hash,
-                                            flow.evidence[0].start)
+                                            flow.evidence[0].start, flow.act)
         known = merged.get(identity)
         if known is None:
             merged[identity] = flow

@@ -126,6 +126,7 @@ class AidFlow:
     date: str | None = None
     status: str = DELIVERED
     disputed: bool = False
+    act: int = 0  # which act between the same donor and recipient in its first sentence
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,13 @@ class ActorReader:
             found_members = [a for m in members if (a := self.actor(m)) is not None]
             if found_members:
                 return found_members
+        if head.lemma_.lower() in self.gaz.words("place_nouns"):
+            # "the prefectures of Tokyo and Oita"
+            named = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj"]
+            places = [a for p in named[:1] for t in (p, *p.conjuncts) if (a := self.actor(t)) is not None]
+            if len(places) > 1:
+                return places
         found = []
         for token in (head, *head.conjuncts):
             actor = self.actor(token)

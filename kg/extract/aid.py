@@ -55,7 +55,8 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
     """
     gaz = reader.gaz
     frames = [frame for token in sent if (frame := _frame(token, reader)) is not None]
-    flows: dict[tuple[str, str], AidFlow] = {}
+    acts = _acts(frames)
+    flows: dict[tuple[str, str, int], AidFlow] = {}
     money = [(start, end, m) for start, end, m in find_money(sent.text)]
     for frame in frames:
         items = _items(frame.things, reader)
@@ -69,22 +70,38 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
             for recipient in frame.recipients:
                 if donor.key == recipient.key:
                     continue
-                key = (donor.key, recipient.key)
+                key = (donor.key, recipient.key, acts[frame.trigger.i])
                 status = PLEDGED if frame.pledged else DELIVERED
-                if key in flows:  # one act per donor and recipient in a sentence
+                if key in flows:  # frames of one act: "sent masks in donations to X"
                     flows[key] = _merge(flows[key], items, aid_types, amount)
                     continue
                 flows[key] = AidFlow(donor=donor, recipient=recipient, evidence=(evidence,),
-                                     aid_types=aid_types, items=tuple(items), amount=amount,
-                                     date=date, status=status)
+                                     aid_types=aid_types, items=tuple(items), amount=amount, date=date,
+                                     status=status, act=sum(k[:2] == key[:2] for k in flows))
         if frame.donors and frame.recipients[0] is not UNSTATED_RECIPIENT and not frame.carried:
             reader.context.last_donor, reader.context.last_recipient = frame.donors[0], frame.recipients[0]
         if frame.donors:
             reader.remember(frame.donors[0])
     # an act with no stated recipient counts only where the sentence names none for that donor
-    stated = {donor for donor, recipient in flows if recipient != UNSTATED_RECIPIENT.key}
-    yield from (f for (donor, recipient), f in flows.items()
+    stated = {donor for donor, recipient, _ in flows if recipient != UNSTATED_RECIPIENT.key}
+    yield from (f for (donor, recipient, _), f in flows.items()
                 if recipient != UNSTATED_RECIPIENT.key or donor not in stated)
+
+
+def _acts(frames: list[_Frame]) -> dict[int, int]:
+    """Trigger index -> the act it belongs to: the nearest trigger above it, not crossing a
+    coordination. "donated US$1 million and sent supplies" are two acts; "sent masks in
+    donations" is one."""
+    triggers = {frame.trigger.i for frame in frames}
+    acts = {}
+    for frame in frames:
+        act = token = frame.trigger
+        while token.dep_ != "conj" and token.head.i != token.i:
+            token = token.head
+            if token.i in triggers:
+                act = token
+        acts[frame.trigger.i] = act.i
+    return acts
 
 
 def place_open_acts(flows: list[AidFlow], reader: ActorReader) -> list[AidFlow]:
@@ -149,6 +166,8 @@ def _frame(token: Token, reader: ActorReader) -> _Frame | None:
         if lemma in gaz.words("arrive_verbs"):
             return _arrival(token, reader)
         return None
+    if token.pos_ == "NOUN" and (gapped := _gapped(token, reader)) is not None:
+        return gapped
     if token.pos_ == "NOUN" and (lemma in gaz.words("aid_nouns") or any(
             c.dep_ == "compound" and c.lemma_.lower() in gaz.words("aid_nouns") for c in token.children)):
         return _aid_noun(token, reader)  # "its donation to X", "an aid package for X"
@@ -176,6 +195,9 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         frame.donors = _subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
     frame.recipients = _recipients(verb, frame.things, reader)
+    if passive and not frame.recipients and verb.dep_ in {"acl", "amod"}:
+        # "sent masks to China, plus gloves donated by Oita": the giving around it tells to whom
+        frame.recipients = _enclosing_recipients(verb, reader)
     helped = _helped(verb, reader)
     if helped:
         # "China helped Myanmar set up a laboratory": the helper gives, the helped receives
@@ -185,9 +207,11 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     frame.things += [p for c in _preps(verb) if c.lower_ == "to" for p in c.children
                      if p.dep_ == "pobj" and reader.actor(p) is None and _names_aid([p], gaz)]
     # hand-over on behalf of a donor: "handed over kits, donated by the Jack Ma Foundation, to Cambodia"
-    on_behalf = [a for clause in verb.subtree if clause.dep_ in {"acl", "relcl"} and clause.i != verb.i
+    handed = {t.i for thing in frame.things[:1] for t in (thing, *thing.conjuncts)} | {
+        p.i for c in _preps(verb) if c.lower_ in _RECIPIENT_PREPS for p in c.children if p.dep_ == "pobj"}
+    on_behalf = [a for clause in verb.subtree if clause.dep_ in {"acl", "relcl"} and clause.head.i in handed
                  and clause.lemma_.lower() in gaz.words("give_verbs") for a in _agent(clause, reader)]
-    if on_behalf:
+    if on_behalf and not passive:
         frame.donors = on_behalf
     # "X provided Y with Z": the object is the recipient, "with" names the thing
     if not frame.recipients:
@@ -210,6 +234,44 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb):
         frame.recipients = [UNSTATED_RECIPIENT]  # "Laos donated US$700,000": see `place_open_acts`
     return frame if frame.donors and frame.recipients else None
+
+
+def _enclosing_recipients(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    """The recipients of the act of giving whose object phrase holds `verb`."""
+    token = verb.head
+    for _ in range(6):
+        if token.head.i == token.i:
+            return []
+        token = token.head
+        if token.pos_ == "VERB" and token.lemma_.lower() in reader.gaz.words("give_verbs"):
+            return _recipients(token, [c for c in token.children if c.dep_ in _OBJECTS], reader)
+        if token.pos_ == "VERB" and token.lemma_.lower() in reader.gaz.words("receive_verbs"):
+            return _subject_actors(token, reader)  # "Peru received the vaccines donated by Chile"
+    return []
+
+
+def _gapped(noun: Token, reader: ActorReader) -> _Frame | None:
+    """A gift whose verb is left out: "the rice donated by Myanmar, the tea by Sri Lanka"
+    reads the verb of a gift beside it (coordinated, in apposition, or an object of the
+    same verb)."""
+    if noun.head.pos_ == "VERB" and noun.dep_ not in _OBJECTS:
+        return None
+    donors = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+              for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    if not donors or not _names_aid([noun], reader.gaz):
+        return None
+    near = {*(t.i for t in noun.conjuncts), noun.head.i,
+            *(t.i for t in noun.head.children if t.dep_ == noun.dep_ and t.i != noun.i)}
+    for token in noun.sent:
+        if token.i in near and token.pos_ == "NOUN" or token.i == noun.head.i and noun.dep_ == "appos":
+            given = next((c for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                          and c.lemma_.lower() in reader.gaz.words("give_verbs")), None)
+            if given is None and token.dep_ == "pobj" and token.head.dep_ == "agent":
+                given = token.head.head  # "donated by Myanmar, the tea by Sri Lanka"
+            told = _give(given, reader) if given is not None and given.i != noun.i else None
+            if told is not None:
+                return _Frame(noun, donors=donors, recipients=told.recipients, things=[noun], pledged=told.pledged)
+    return None
 
 
 def _helped(verb: Token, reader: ActorReader) -> list[ActorRef]:
@@ -641,6 +703,4 @@ def _merge(flow: AidFlow, items: list[AidItem], aid_types: tuple[str, ...], amou
     merged_types = tuple(sorted(set(flow.aid_types) | set(aid_types) - {"in_kind_other"})) or ("in_kind_other",)
     if len(merged_types) > 1 and "in_kind_other" in merged_types:
         merged_types = tuple(t for t in merged_types if t != "in_kind_other")
-    return AidFlow(donor=flow.donor, recipient=flow.recipient, evidence=flow.evidence, aid_types=merged_types,
-                   items=merged_items, amount=flow.amount or amount, date=flow.date, status=flow.status,
-                   disputed=flow.disputed)
+    return replace(flow, aid_types=merged_types, items=merged_items, amount=flow.amount or amount)

@@ -85,6 +85,16 @@ CASES = [
     ("Canada pledged to provide the assistance Haiti needs.", [("Canada", "Haiti", "pledged")]),
     # helping someone do something: the helped one receives
     ("Turkey helped Libya build a field hospital.", [("Turkey", "Libya", "delivered")]),
+    # two acts joined in one sentence are two flows; one act told twice is one
+    ("Norway donated US$2 million to Peru and sent a medical team to Peru.",
+     [("Norway", "Peru", "delivered"), ("Norway", "Peru", "delivered")]),
+    ("Norway sent 300 ventilators in donations to Peru.", [("Norway", "Peru", "delivered")]),
+    # a gift beside another act: the act around it tells the recipient
+    ("Canada sent 2,000 gowns to Haiti, plus gloves donated by the provinces of Ontario and Quebec.",
+     [("Canada", "Haiti", "delivered"), ("Ontario", "Haiti", "delivered"), ("Quebec", "Haiti", "delivered")]),
+    # a gift with its verb left out
+    ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
+     [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
 ]
 
 
