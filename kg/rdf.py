@@ -151,9 +151,10 @@ def actor_triples(actor: ActorRef, actors: dict[str, ActorRef]) -> Iterator[Trip
 
 def aid_flow_iri(flow: AidFlow) -> URIRef:
     first = flow.evidence[0]
-    # a second act in one sentence ("donated US$1 million and sent a team") is told apart
-    act = (flow.act,) if flow.act else ()
-    return ID[f"aid/{_digest(flow.donor.key, flow.recipient.key, first.content_hash, first.start, *act)}"]
+    # a second act between the same pair in one sentence ("donated US$1 million and sent a
+    # team") is the first one's IRI numbered: ".../aid/<digest>-2"
+    suffix = f"-{flow.act + 1}" if flow.act else ""
+    return ID[f"aid/{_digest(flow.donor.key, flow.recipient.key, first.content_hash, first.start)}{suffix}"]
 
 
 def aid_flow_triples(flow: AidFlow) -> Iterator[Triple]:

@@ -195,9 +195,16 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         frame.donors = _subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in _OBJECTS]
     frame.recipients = _recipients(verb, frame.things, reader)
+    if passive and not frame.donors and verb.dep_ == "acl":
+        # "a Chinese team of medical experts sent to support Iraq": the team's country sends
+        frame.donors = _nationality(verb.head, reader, outside=verb)
     if passive and not frame.recipients and verb.dep_ in {"acl", "amod"}:
         # "sent masks to China, plus gloves donated by Oita": the giving around it tells to whom
         frame.recipients = _enclosing_recipients(verb, reader)
+    helping = _helping_in(verb, reader)
+    if helping is not None:
+        # "will support Pakistan in building a hospital": the object receives what the gerund makes
+        frame.recipients, frame.things = helping
     helped = _helped(verb, reader)
     if helped:
         # "China helped Myanmar set up a laboratory": the helper gives, the helped receives
@@ -274,6 +281,21 @@ def _gapped(noun: Token, reader: ActorReader) -> _Frame | None:
     return None
 
 
+def _helping_in(verb: Token, reader: ActorReader) -> tuple[list[ActorRef], list[Token]] | None:
+    """(helped actors, things) of "support X in building Y", "assist X with the purchase of Y"."""
+    if verb.lemma_.lower() not in {"help", "assist", "support"}:
+        return None
+    helped = [a for c in verb.children if c.dep_ in _OBJECTS for a in reader.actors(c)]
+    doing = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"in", "with"}
+             for p in c.children if p.dep_ in {"pcomp", "pobj"}]
+    things = [o for d in doing for v in (d, *d.conjuncts) for o in v.children if o.dep_ in _OBJECTS | {"pobj"}] + [
+        o for d in doing for p in d.children if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children if o.dep_ == "pobj"]  # "with the establishment of a lab"
+    if not helped or not things:
+        return None
+    return helped, things
+
+
 def _helped(verb: Token, reader: ActorReader) -> list[ActorRef]:
     """The actors helped to do what `verb` says: "helped Myanmar set up", "assist Iraq to build"."""
     if verb.dep_ not in {"ccomp", "xcomp"} or verb.head.lemma_.lower() not in {"help", "assist", "support"}:
@@ -286,7 +308,9 @@ def _helped(verb: Token, reader: ActorReader) -> list[ActorRef]:
 def _says_no_recipient(verb: Token) -> bool:
     """An act with its own subject or agent and no phrase naming a recipient, actor or not
     ("offered assistance to their sister cities" names one)."""
-    own_giver = any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in verb.children)
+    # a verb joined to one with a subject shares it: "Laos donated cash and sent supplies"
+    giver = verb.head if verb.dep_ == "conj" else verb
+    own_giver = any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in giver.children)
     return own_giver and not any(p.lower_ in _RECIPIENT_PREPS for p in _preps(verb))
 
 
@@ -401,6 +425,10 @@ def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
             return reader.actors(current.head)  # "Sri Lanka, which received doses from India"
         for subject in subjects:
             found = reader.actors(subject) or _actors_inside(subject, reader)
+            if found and all(a.kind == "person" for a in found):
+                # "Wang and Li, members of a Chinese medical team, trained ...": the team's country
+                found = [a for m in subject.children if m.dep_ == "appos" and m.lemma_.lower() == "member"
+                         for a in _actors_inside(m, reader)][:1] or found
             if found:
                 return found
         if subjects:
@@ -449,6 +477,20 @@ def _actors_inside(phrase: Token, reader: ActorReader) -> list[ActorRef]:
             found = reader.actors(token)
             if found:
                 return found
+    return []
+
+
+def _nationality(noun: Token, reader: ActorReader, outside: Token) -> list[ActorRef]:
+    """The country a noun phrase names as its own ("a Chinese team of experts"), not looking
+    into the clause `outside` ("... sent to support Iraq")."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+        noun = noun.head.head  # "a Chinese team of [medical experts]"
+    skip = {t.i for t in outside.subtree}
+    for token in noun.subtree:
+        if token.i not in skip and token.dep_ in {"amod", "compound", "poss", "nmod"} and token.ent_type_ in {"NORP", "GPE", "ORG"}:
+            actor = reader.actor(token) or (reader.gaz.demonym(token.text) if token.ent_type_ == "NORP" else None)
+            if actor is not None:
+                return [actor]
     return []
 
 

@@ -92,6 +92,12 @@ CASES = [
     # a gift beside another act: the act around it tells the recipient
     ("Canada sent 2,000 gowns to Haiti, plus gloves donated by the provinces of Ontario and Quebec.",
      [("Canada", "Haiti", "delivered"), ("Ontario", "Haiti", "delivered"), ("Quebec", "Haiti", "delivered")]),
+    # helping someone in doing: the helped one receives what is made
+    ("Norway has donated masks to Peru, and will support Peru in building a field hospital.",
+     [("Norway", "Peru", "delivered"), ("Norway", "Peru", "pledged")]),
+    # a team sent: the team's country sends; its members act for it
+    ("Anna Berg and Lars Holm, members of a Swedish team of medical experts sent to support Kenya, "
+     "trained nurses in Nairobi.", [("Sweden", "Kenya", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
