@@ -433,6 +433,10 @@ def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
                 return found
         if subjects:
             return []
+        owner = next((c for c in current.head.children if c.dep_ == "poss"), None) if current.dep_ == "acl" else None
+        if owner is not None and current.head.pos_ == "NOUN":
+            # "his country's readiness to send", "their willingness to offer": whose it is
+            return _owner_actors(owner, reader)
         if current.dep_ in {"acl", "relcl"} and current.head.dep_ in {"attr", "nsubj"}:
             # "Japan is the first country to send aid": the copula's subject acts
             noun = current.head
@@ -449,6 +453,24 @@ def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
             continue
         break
     return []
+
+
+def _owner_actors(owner: Token, reader: ActorReader) -> list[ActorRef]:
+    """The actor a possessive names. A possessive pronoun, or "his country", on the object of
+    a verb is the side of that verb's subject: "Modi stated their willingness" -> Modi."""
+    pronoun = owner if owner.lower_ in {"his", "her", "their", "its"} else next(
+        (c for c in owner.children if c.dep_ == "poss" and c.lower_ in {"his", "her", "their", "its"}), None)
+    if pronoun is None:
+        return reader.actors(owner)
+    noun = owner.head if owner is pronoun else owner.head
+    verb = noun.head
+    if noun.dep_ in _OBJECTS and verb.pos_ == "VERB":
+        speakers = [a for c in verb.children if c.dep_ == "nsubj" for a in reader.actors(c)] or (
+            [a for c in verb.head.children if c.dep_ == "nsubj" for a in reader.actors(c)] if verb.dep_ == "conj" else [])
+        if speakers:
+            # "his country": the country of the one speaking
+            return [reader.country_of(a) or a for a in speakers] if owner is not pronoun else speakers
+    return reader.actors(owner) if owner is pronoun else []
 
 
 def _agent(verb: Token, reader: ActorReader) -> list[ActorRef]:

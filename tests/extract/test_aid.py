@@ -95,6 +95,11 @@ CASES = [
     # helping someone in doing: the helped one receives what is made
     ("Norway has donated masks to Peru, and will support Peru in building a field hospital.",
      [("Norway", "Peru", "delivered"), ("Norway", "Peru", "pledged")]),
+    # a readiness or willingness to give is a promise by its owner
+    ("Kenyan President Uhuru Kenyatta stressed his country's readiness to send medical supplies to Uganda.",
+     [("Kenya", "Uganda", "pledged")]),
+    ("Chilean President Sebastian Pinera praised Peru, and stated their willingness to offer assistance to Bolivia.",
+     [("Chile", "Bolivia", "pledged")]),
     # a team sent: the team's country sends; its members act for it
     ("Anna Berg and Lars Holm, members of a Swedish team of medical experts sent to support Kenya, "
      "trained nurses in Nairobi.", [("Sweden", "Kenya", "delivered")]),
