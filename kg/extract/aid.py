@@ -542,6 +542,14 @@ def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: 
                         a for sub in obj.children if sub.dep_ == "nsubj" for a in reader.actors(sub)]
                 if found:
                     break
+    if not found and things and _names_aid(things, reader.gaz):
+        # "sent teams of experts who volunteered to go ... to Iran, Iraq and Pakistan": a
+        # country the object's clauses send it to
+        found = [a for thing in things for prep in _preps(*thing.subtree) if prep.lower_ == "to"
+                 for obj in prep.children if obj.dep_ == "pobj" for a in reader.actors(obj)
+                 if a.kind == "country" and not any(
+                     t.lemma_.lower() in reader.gaz.words("give_verbs") - reader.gaz.words("weak_give_verbs")
+                     for t in prep.ancestors if t.i != verb.i and t.i > thing.i)]
     if not found:
         # the one in need: "the aid and assistance China needs"
         for thing in things:
@@ -616,7 +624,8 @@ def _names_aid(things: list[Token], gaz: Gazetteer) -> bool:
                 return True
             if any(_label(token).lower().endswith(" " + term) for term in ("team", "teams", "experts", "supplies")):
                 return True
-            if token.lemma_.lower() in gaz.units or token.lemma_.lower() in gaz.words("container_nouns"):
+            if token.lemma_.lower() in gaz.units or token.lemma_.lower() in gaz.words("container_nouns") \
+                    or token.lemma_.lower() == "team":  # "teams of experts"
                 inner = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                          for p in c.children if p.dep_ == "pobj"]
                 if inner and _names_aid(inner, gaz):

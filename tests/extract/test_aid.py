@@ -95,6 +95,12 @@ CASES = [
     # helping someone in doing: the helped one receives what is made
     ("Norway has donated masks to Peru, and will support Peru in building a field hospital.",
      [("Norway", "Peru", "delivered"), ("Norway", "Peru", "pledged")]),
+    # the countries a sent team goes to, however far the parser hangs them
+    ("Cuba has sent teams of doctors who volunteered to go in order to assist with treatment to Peru and Chile.",
+     [("Cuba", "Chile", "delivered"), ("Cuba", "Peru", "delivered")]),
+    # a team that went somewhere
+    ("The medical team the Turkish government sent to the Balkans went to Albania.",
+     [("Turkey", "Albania", "delivered")]),
     # a readiness or willingness to give is a promise by its owner
     ("Kenyan President Uhuru Kenyatta stressed his country's readiness to send medical supplies to Uganda.",
      [("Kenya", "Uganda", "pledged")]),
