@@ -116,6 +116,9 @@ def query(
     saved: str = typer.Option(None, "--saved", help="Run a saved query of ontology/queries/ by name."),
     params: list[str] = typer.Option([], "--param", help="KEY=VALUE for a saved query's parameter; repeatable."),
     list_saved: bool = typer.Option(False, "--list-saved", help="List the saved queries and their parameters."),
+    limit: int = typer.Option(None, "--limit", min=0,
+                              help="Rows of a saved query's answer to show (default 1000; 0: all of them)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Rows of a saved query's answer to skip (the next page)."),
 ) -> None:
     """Run a SPARQL query (or a saved one) on a built graph and print the results."""
     import kg
@@ -131,8 +134,11 @@ def query(
         raise QueryError("give either a SPARQL query (or .rq file) or --saved NAME")
     graph = kg.KnowledgeGraph(remote_dataset(build_dir)) if is_url(build_dir) else kg.open_graph(build_dir)
     if saved is not None:
-        result = saved_queries.run_saved_query(graph, saved,
-                                               saved_queries.parse_param_options(params))
+        result = saved_queries.run_saved_query(graph, saved, saved_queries.parse_param_options(params),
+                                               limit=saved_queries.PAGE_SIZE if limit is None else limit,
+                                               offset=offset)
+    elif limit is not None or offset:
+        raise QueryError("--limit and --offset page a saved query (--saved); write LIMIT and OFFSET in your own query")
     else:
         text = Path(sparql).read_text(encoding="utf-8") if sparql.endswith(".rq") and Path(sparql).is_file() else sparql
         result = kg.query(graph, text)
@@ -145,6 +151,9 @@ def query(
     names = [str(v) for v in result.vars]
     rows = [["" if value is None else str(value) for value in row] for row in result]
     print_rows(names, rows, fmt)
+    if getattr(result, "more", False):
+        sys.stderr.write(f"note: rows {result.offset + 1}-{result.offset + len(rows)} only, more follow: "
+                         f"--offset {result.offset + result.limit} for the next page, --limit 0 for all of them\n")
 
 
 def print_rows(names: list[str], rows: list[list[str]], fmt: TableFormat) -> None:

@@ -7,15 +7,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 from rdflib.query import Result
+from rdflib.term import Variable
 
 from kg.errors import QueryError
 from kg.namespace import CCKG, ID, SCHEMA, WIKIDATA
 from kg.publish import recover_if_idle
 from kg.rdf import Quad
-from kg.store import STORE_DIR, open_dataset
+from kg.store import STORE_DIR, open_dataset, oxigraph_store
 
 #: Serialization formats of `kg build --format` and their file suffixes.
 EXPORT_FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
@@ -88,6 +90,9 @@ class KnowledgeGraph:
             sparql = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
                       f"{{ ({' '.join(t.n3() for t in terms)}) }}")
         try:
+            inner = oxigraph_store(self.dataset)
+            if inner is not None and getattr(self.dataset, "default_union", False):
+                return _select_on(inner, sparql, {**dict(self.dataset.namespaces()), **PREFIXES})
             return self.dataset.query(sparql, initNs=PREFIXES)
         except (SyntaxError, ValueError, RuntimeError) as err:
             raise QueryError(f"malformed query: {' '.join(str(err).split())}") from err
@@ -95,6 +100,40 @@ class KnowledgeGraph:
     def triples(self) -> Iterable[tuple]:
         """Every triple of the union of all named graphs."""
         return self.dataset.triples((None, None, None))
+
+
+def _select_on(store, sparql: str, prefixes: Mapping[str, str]) -> Result:
+    """Run `sparql` on an Oxigraph store, its default graph the union of all graphs.
+
+    A SELECT's rows come as rdflib terms converted as they are read, each distinct term
+    once per query (labels and IRIs repeat from row to row): converting every term anew, as
+    oxrdflib does, costs more than the query itself on large results.
+    """
+    from oxrdflib._converter import from_ox
+
+    answer = store.query(sparql, use_default_graph_as_union=True, prefixes=dict(prefixes))
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QueryTriples):
+        result = Result("CONSTRUCT")
+        result.graph = Graph()
+        result.graph += (from_ox(triple) for triple in answer)
+        return result
+    result = Result("SELECT")
+    result.vars = [Variable(v.value) for v in answer.variables]
+    terms: dict = {}
+
+    def term(value):
+        converted = terms.get(value)
+        if converted is None:
+            converted = terms[value] = from_ox(value)
+        return converted
+
+    result.bindings = ({name: term(value) for name, value in zip(result.vars, solution)}
+                       for solution in answer)
+    return result
 
 
 def write_exports(quads: list[Quad], out_dir: Path, formats: Iterable[str]) -> list[Path]:

@@ -11,6 +11,10 @@ A parameter is a variable of the query (`?country`). Its value is looked up to a
 plain string) and bound with a `VALUES` clause opening the query's `WHERE` block (terms
 serialized by rdflib), never pasted into the query text. Where a parameter is left unbound,
 the query answers for every value.
+
+An answer comes a page at a time: `PAGE_SIZE` rows unless asked otherwise (`limit=0` for all
+of them, `offset` for the next page), by a `LIMIT`/`OFFSET` added to the query's text, and the
+page says whether more rows follow it (`Page.more`).
 """
 from __future__ import annotations
 
@@ -186,15 +190,74 @@ def bind_params(graph: KnowledgeGraph, query: SavedQuery, values: Mapping[str, s
     return bindings
 
 
+#: Rows of a saved query's answer given at once unless asked otherwise (`limit=0`: all of them).
+PAGE_SIZE = 1000
+
+
+class Page(Result):
+    """A page of a saved query's answer: its rows (an rdflib `Result`), where the page starts,
+    and whether more rows follow it.
+
+    Attributes:
+        limit: the most rows of the page (0: no limit, the page is the whole answer).
+        offset: the rows of the answer skipped before the page.
+        more: rows follow the page: ask again with `offset=offset + limit`.
+    """
+
+    def __init__(self, result: Result, limit: int, offset: int):
+        super().__init__(result.type)
+        self.vars = result.vars
+        rows = list(result.bindings)
+        self.limit, self.offset = limit, offset
+        self.more = bool(limit) and len(rows) > limit
+        self.bindings = rows[:limit] if limit else rows
+
+
 def run_saved_query(graph: KnowledgeGraph, name: str, values: Mapping[str, str] | None = None,
-                    *, directory: Path = QUERY_DIR) -> Result:
-    """Run the saved query `name` on `graph`, its parameters bound safely from `values`.
+                    *, limit: int = PAGE_SIZE, offset: int = 0, directory: Path = QUERY_DIR) -> Page:
+    """Run the saved query `name` on `graph`, its parameters bound safely from `values`: the
+    page of `limit` rows (`PAGE_SIZE` unless asked otherwise; 0: all of them) after the first
+    `offset` rows of the answer, in the query's order.
+
+    Examples:
+        >>> from kg.store import memory_dataset
+        >>> page = run_saved_query(KnowledgeGraph(memory_dataset([])), "aid-by-month", limit=10)
+        >>> len(page), page.more
+        (0, False)
 
     Raises:
-        QueryError: no such query, a bad parameter, or a value that names nothing in the graph.
+        QueryError: no such query, a bad parameter, a value that names nothing in the graph,
+            or a negative limit or offset.
     """
     query = load_saved_query(name, directory)
-    return graph.query(bound_sparql(query, bind_params(graph, query, values)))
+    text = page_sparql(bound_sparql(query, bind_params(graph, query, values)), limit, offset)
+    return Page(graph.query(text), limit, offset)
+
+
+def page_sparql(sparql: str, limit: int = PAGE_SIZE, offset: int = 0) -> str:
+    """A query's text asking for one page of its answer: `LIMIT limit + 1` (one row more, to
+    tell whether rows follow the page) and `OFFSET offset`, placed before a trailing `VALUES`
+    clause. A limit of 0 asks for every row after `offset`. The query must have no top-level
+    `LIMIT` or `OFFSET` of its own (saved queries leave paging to whoever runs them).
+
+    Examples:
+        >>> print(page_sparql("SELECT ?f WHERE { ?f a ?c } ORDER BY ?f", 10, 20))
+        SELECT ?f WHERE { ?f a ?c } ORDER BY ?f
+        LIMIT 11 OFFSET 20
+        >>> page_sparql("SELECT ?f WHERE { ?f a ?c }", 0)
+        'SELECT ?f WHERE { ?f a ?c }'
+
+    Raises:
+        QueryError: a negative limit or offset.
+    """
+    if limit < 0 or offset < 0:
+        raise QueryError(f"limit and offset must be 0 or more (got limit {limit}, offset {offset})")
+    modifiers = " ".join(([f"LIMIT {limit + 1}"] if limit else []) + ([f"OFFSET {offset}"] if offset else []))
+    if not modifiers:
+        return sparql
+    values = _TRAILING_VALUES.search(sparql)
+    cut = values.start() if values else len(sparql)
+    return f"{sparql[:cut].rstrip()}\n{modifiers}{sparql[cut:]}"
 
 
 def bound_sparql(query: SavedQuery, bindings: Mapping[str, URIRef | Literal]) -> str:
@@ -232,6 +295,8 @@ def bound_sparql(query: SavedQuery, bindings: Mapping[str, URIRef | Literal]) ->
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+#: The `VALUES` clause `bound_sparql` puts after a query without a `WHERE` block.
+_TRAILING_VALUES = re.compile(r"\n(VALUES \([^\n]*)\Z")
 #: Characters an IRI may not hold (RFC 3987, SPARQL's IRIREF).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 

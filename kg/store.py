@@ -81,6 +81,12 @@ def open_dataset(path: Path, *, read_only: bool = True) -> Dataset:
     return Dataset(store=OxigraphStore(store=inner), default_union=True)
 
 
+def oxigraph_store(dataset: Dataset) -> ox.Store | None:
+    """The Oxigraph store behind an rdflib Dataset of this module, or None for any other Dataset."""
+    store = getattr(dataset, "store", None)
+    return store._inner if isinstance(store, OxigraphStore) else None  # oxrdflib keeps it in `_inner`
+
+
 def memory_dataset(quads: Iterable[Quad]) -> Dataset:
     """An in-memory Oxigraph-backed Dataset holding `quads` (for tests and notebooks)."""
     store = ox.Store()
