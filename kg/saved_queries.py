@@ -261,10 +261,13 @@ def page_sparql(sparql: str, limit: int = PAGE_SIZE, offset: int = 0) -> str:
 
 
 def bound_sparql(query: SavedQuery, bindings: Mapping[str, URIRef | Literal]) -> str:
-    """The query's text with `bindings` in a `VALUES` clause opening its outermost `WHERE` block.
+    """The query's text with `bindings` in a `VALUES` clause opening its outermost `WHERE`
+    block, and each subquery's `WHERE` block that projects a bound variable.
 
-    There, an engine starts from the bound values (Oxigraph does not push a trailing `VALUES`
-    into the groups and optional parts before it). The terms are serialized by rdflib, so no
+    There, an engine starts from the bound values: Oxigraph pushes neither a trailing `VALUES`
+    into the groups and optional parts before it, nor an outer binding into a subquery, which
+    it evaluates for every value before joining. A subquery that projects the variable joins on
+    it, so binding it inside too keeps the answer. The terms are serialized by rdflib, so no
     value can change the query's structure. Without a `WHERE` block, the clause trails the query.
 
     Examples:
@@ -284,14 +287,28 @@ def bound_sparql(query: SavedQuery, bindings: Mapping[str, URIRef | Literal]) ->
     if any(isinstance(term, URIRef) and _BAD_IRI.search(term) for term in terms):
         raise QueryError(f"not an IRI among {[str(t) for t in terms]}")
     values = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(t.n3() for t in terms)}) }}"
-    offset = 0
+    inner = {n: f"VALUES (?{n}) {{ ({t.n3()}) }}" for n, t in zip(names, terms)}
+    parts, offset, outermost = [], 0, True
     for line in query.sparql.splitlines(keepends=True):
         where = None if line.lstrip().startswith("#") else _WHERE.search(line)
         if where:
             cut = offset + where.end()
-            return f"{query.sparql[:cut]}\n  {values}\n{query.sparql[cut:]}"
+            if outermost:
+                parts.append((cut, values))
+                outermost = False
+            else:  # a subquery: bind the variables its SELECT projects
+                select = query.sparql[query.sparql.rfind("SELECT", 0, cut):cut]
+                projected = [inner[n] for n in names if re.search(rf"\?{n}\b", select)]
+                if projected:
+                    parts.append((cut, " ".join(projected)))
         offset += len(line)
-    return f"{query.sparql}\n{values}"
+    if not parts:
+        return f"{query.sparql}\n{values}"
+    text, last = [], 0
+    for cut, clause in parts:
+        text.append(f"{query.sparql[last:cut]}\n  {clause}\n")
+        last = cut
+    return "".join(text) + query.sparql[last:]
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -14,7 +14,9 @@ from kg.errors import QueryError
 from kg.saved_queries import (
     QUERY_DIR,
     bind_params,
+    bound_sparql,
     load_saved_query,
+    page_sparql,
     parse_param_options,
     parse_saved_query,
     run_saved_query,
@@ -85,6 +87,46 @@ def test_malformed_param_lines_are_refused(line):
 def test_param_options_need_key_and_value(options):
     with pytest.raises(QueryError, match="KEY=VALUE"):
         parse_param_options(options)
+
+
+@pytest.mark.parametrize("name", SAVED_NAMES)
+def test_saved_queries_leave_paging_to_the_runner(name):
+    assert not re.search(r"(?im)^\s*(LIMIT|OFFSET)\b", load_saved_query(name).sparql)
+
+
+@pytest.mark.parametrize(("limit", "offset", "modifiers"), [
+    (10, 0, "LIMIT 11"), (10, 20, "LIMIT 11 OFFSET 20"), (0, 5, "OFFSET 5"), (0, 0, None)])
+def test_page_asks_for_one_row_more_than_the_page(limit, offset, modifiers):
+    text = page_sparql("SELECT ?f WHERE { ?f a ?c }\nORDER BY ?f # last", limit, offset)
+    if modifiers is None:
+        assert text.endswith("# last")
+    else:
+        assert text.endswith(f"# last\n{modifiers}")
+
+
+def test_page_goes_before_a_trailing_values_clause():
+    query = parse_saved_query("q", "# Q.\nSELECT * { ?f a ?c }")
+    assert page_sparql(bound_sparql(query, {"c": JAPAN}), 5).endswith(f"LIMIT 6\nVALUES (?c) {{ (<{JAPAN}>) }}")
+
+
+def test_negative_pages_are_refused():
+    with pytest.raises(QueryError, match="0 or more"):
+        page_sparql("SELECT * {}", -1)
+
+
+def test_subqueries_that_project_a_parameter_bind_it_too():
+    query = parse_saved_query("q", "# Q.\nSELECT ?f WHERE {\n ?f cckg:recipient ?country .\n OPTIONAL {\n"
+                                   "  SELECT ?f ?country (COUNT(?i) AS ?n) WHERE { ?f cckg:recipient ?country ; cckg:item ?i }\n"
+                                   "  GROUP BY ?f ?country }\n OPTIONAL {\n  SELECT ?f (COUNT(?d) AS ?m) WHERE { ?f cckg:date ?d }\n"
+                                   "  GROUP BY ?f }\n}")
+    text = bound_sparql(query, {"country": JAPAN})
+    assert text.count(f"VALUES (?country) {{ (<{JAPAN}>) }}") == 2  # the outer block and the projecting subquery
+    graph_quads = [(URIRef("urn:f"), URIRef("https://w3id.org/cckg/ontology#recipient"), JAPAN, URIRef("urn:g")),
+                   (URIRef("urn:f"), URIRef("https://w3id.org/cckg/ontology#item"), URIRef("urn:i"), URIRef("urn:g"))]
+    from kg.graph import KnowledgeGraph
+    from kg.store import memory_dataset
+
+    assert [tuple(map(str, row)) for row in KnowledgeGraph(memory_dataset(graph_quads)).query(text)] == [("urn:f",)]
 
 
 def test_unknown_saved_query_names_the_known_ones():
@@ -292,6 +334,51 @@ def test_commercial_flows_are_not_aid(seed_build):
     answers = rows(graph, "commercial-flows")
     for row in answers:
         assert not graph.query("ASK { ?f a cckg:AidFlow }", {"f": URIRef(row["flow"])}).askAnswer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "value", "column"), [
+    ("aid-received", "China", "recipient"), ("aid-given", "China", "giver"), ("contacts-of-actor", "China", "name")])
+def test_a_bound_parameter_answers_as_the_open_query_does_for_that_value(seed_build, name, value, column):
+    out_dir, graph = seed_build
+    bound = [tuple(map(str, row)) for row in run_saved_query(graph, name, {load_saved_query(name).params[0].name: value}, limit=0)]
+    store = ox.Store.read_only(str(out_dir / STORE_DIR))
+    answers = store.query(load_saved_query(name).sparql, use_default_graph_as_union=True)
+    open_rows = [tuple("None" if t is None else t.value for t in s) for s in answers if s[column].value == value]
+    plain = [tuple("None" if v == "None" else v for v in row) for row in bound]
+    assert bound and sorted(plain) == sorted(open_rows)
+
+
+@pytest.mark.slow
+def test_pages_follow_each_other_in_the_query_order(seed_build):
+    _, graph = seed_build
+    everything = run_saved_query(graph, "facts-with-sources", limit=0)
+    assert not everything.more and len(everything) > 30
+    whole = [tuple(row) for row in everything]
+    pages, offset = [], 0
+    while True:
+        page = run_saved_query(graph, "facts-with-sources", limit=13, offset=offset)
+        pages += [tuple(row) for row in page]
+        assert len(page) <= 13 and page.more == (offset + 13 < len(whole))
+        if not page.more:
+            break
+        offset += 13
+    assert pages == whole
+    assert len(run_saved_query(graph, "facts-with-sources")) == min(len(whole), 1000)
+
+
+@pytest.mark.slow
+def test_kg_query_pages_a_saved_query_and_says_more_follow(seed_build):
+    out_dir, graph = seed_build
+    whole = [tuple(map(str, row)) for row in run_saved_query(graph, "facts-with-sources", limit=0)]
+    run = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(out_dir), "--saved", "facts-with-sources",
+                          "--limit", "5", "--offset", "5", "--format", "json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert [row["fact"] for row in json.loads(run.stdout)] == [row[1] for row in whole[5:10]]
+    assert "rows 6-10 only, more follow: --offset 10" in run.stderr
+    plain = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(out_dir), "SELECT * { ?s ?p ?o }", "--limit", "5"],
+                           capture_output=True, text=True)
+    assert plain.returncode == QueryError.exit_code and "--limit and --offset page a saved query" in plain.stderr
 
 
 @pytest.mark.slow
