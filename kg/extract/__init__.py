@@ -55,10 +55,19 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
     positions.extend(place_unplaced(reader))
     served = states_served(positions, reader.gaz)
     flows = [replace(f, donor=served.get(f.donor.key, f.donor)) for f in place_open_acts(flows, reader)]
-    flows = [f for f in flows if f.donor.key != f.recipient.key]
+    flows = [f for f in flows if not _domestic(f.donor, f.recipient, reader)]
     return DocumentFacts(document=document, sentence_count=sentences, aid_flows=tuple(flows),
                          interactions=tuple(interactions), positions=tuple(positions),
                          commercial_flows=tuple(trade))
+
+
+def _domestic(donor, recipient, reader: ActorReader) -> bool:
+    """True for a transfer within one country ("the Chinese government gave to the Red Cross
+    Society of China"): no cooperation between countries."""
+    if donor.key == recipient.key:
+        return True
+    home, host = reader.country_of(donor), reader.country_of(recipient)
+    return home is not None and host is not None and home.key == host.key
 
 
 def sentence_date(sent: Span, year: int | None, published: str | None = None) -> str | None:

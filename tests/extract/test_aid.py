@@ -129,6 +129,8 @@ NOT_AID = [
     "Spain refused to send doctors to Morocco.",
     "Sweden did not send any aid to Denmark.",
     "The minister praised the response of the health workers.",
+    # a transfer within one country is no cooperation between countries
+    "The Spanish government donated 5,000 masks to the Spanish Red Cross.",
 ]
 
 
