@@ -38,21 +38,22 @@ def rules_digest() -> str:
         16
     """
     package = Path(str(resources.files("kg")))
-    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
-    for pattern in _SHAPING_GLOBS:
-        for path in sorted(package.glob(pattern)):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return _files_digest(package, [p for pattern in _SHAPING_GLOBS for p in sorted(package.glob(pattern))],
+                         EXTRACTOR_VERSION)
 
 
 @lru_cache(maxsize=1)
 def package_digest() -> str:
     """A digest of every file of the installed package."""
     package = Path(str(resources.files("kg")))
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(package).as_posix().encode())
+    return _files_digest(package, sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
+
+
+def _files_digest(root: Path, paths: list[Path], salt: str = "") -> str:
+    """16 hex digits of a SHA-256 over `salt` and each file's path (relative to `root`) and bytes."""
+    digest = hashlib.sha256(salt.encode())
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

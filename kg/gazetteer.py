@@ -190,8 +190,7 @@ def load_gazetteer() -> Gazetteer:
 
 def _load_leaders(gaz: Gazetteer) -> None:
     """People and their offices; an office of an unknown country or organization is skipped."""
-    offices: dict[str, list[tuple[str, str]]] = {}
-    terms: dict[str, list[tuple[str, str, int, int | None]]] = {}
+    terms: dict[str, list[tuple[str, str, int | None, int | None]]] = {}  # name -> (title, holder, start, end)
     forms: dict[str, list[str]] = {}
     for row in read_table(DATA_DIR / "leaders.tsv"):
         holder = f"country:{row['of']}" if f"country:{row['of']}" in gaz.actors else (
@@ -199,16 +198,16 @@ def _load_leaders(gaz: Gazetteer) -> None:
         title = gaz.titles.get(normalize_name(row["title"]))
         if holder is None:
             continue
-        offices.setdefault(row["name"], []).append((title.title if title else row["title"], holder))
-        if row["start"].isdigit():
-            terms.setdefault(row["name"], []).append((title.title if title else row["title"], holder, int(row["start"]),
-                                                      int(row["end"]) if row["end"].isdigit() else None))
+        terms.setdefault(row["name"], []).append((title.title if title else row["title"], holder,
+                                                  int(row["start"]) if row["start"].isdigit() else None,
+                                                  int(row["end"]) if row["end"].isdigit() else None))
         forms.setdefault(row["name"], []).extend([row["name"], *_split(row["aliases"])])
-    for name, held in offices.items():
-        leader = Leader(name=name, key=f"person:{slug(name)}", offices=tuple(dict.fromkeys(held)),
+    for name, held in terms.items():
+        leader = Leader(name=name, key=f"person:{slug(name)}", offices=tuple(dict.fromkeys(t[:2] for t in held)),
                         aliases=tuple(f for f in dict.fromkeys(forms[name]) if f != name))
-        for title, holder, first, last in terms.get(name, ()):
-            gaz.office_terms.setdefault((title, holder), []).append((first, last, leader))
+        for title, holder, first, last in held:
+            if first is not None:
+                gaz.office_terms.setdefault((title, holder), []).append((first, last, leader))
         for form in dict.fromkeys(forms[name]):
             if normalize_name(form) in gaz.names:
                 continue  # a name that is also a country's or organization's stays theirs

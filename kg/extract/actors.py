@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from kg.extract.quantities import parse_quantity
-from kg.gazetteer import Gazetteer, load_gazetteer, normalize_name, slug
+from kg.gazetteer import Gazetteer, Leader, load_gazetteer, normalize_name, slug
 from kg.nlp import TITLES_KEY
 from kg.types import ActorRef, Evidence, Position
 
@@ -98,8 +98,7 @@ class ActorReader:
         lemma = head.lemma_.lower()
         if lemma in self.gaz.words("place_nouns"):
             # "the town of Crema", "the city of Hechi"
-            named = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for p in c.children if p.dep_ == "pobj" and p.pos_ == "PROPN"]
+            named = [p for p in _of_objects(head) if p.pos_ == "PROPN"]
             if named:
                 name = _entity_of(named[0]).text if named[0].ent_type_ else named[0].text
                 return self.gaz.lookup(name) or self._place(name)
@@ -130,9 +129,7 @@ class ActorReader:
                 return found_members
         if head.lemma_.lower() in self.gaz.words("place_nouns"):
             # "the prefectures of Tokyo and Oita"
-            named = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for p in c.children if p.dep_ == "pobj"]
-            places = [a for p in named[:1] for t in (p, *p.conjuncts) if (a := self.actor(t)) is not None]
+            places = [a for p in _of_objects(head)[:1] for t in (p, *p.conjuncts) if (a := self.actor(t)) is not None]
             if len(places) > 1:
                 return places
         found = []
@@ -193,8 +190,7 @@ class ActorReader:
             return known
         leader = self.gaz.leaders.get(normalize_name(name))
         if leader is not None:  # "Berdymukhamedov", "Javad Zarif": one person however written
-            actor = ActorRef(key=leader.key, kind="person", label=leader.name,
-                             names=tuple(dict.fromkeys((leader.name, name, *leader.aliases))))
+            actor = _leader_actor(leader, name)
             self.context.persons.setdefault(name, actor)
             return actor
         actor = ActorRef(key=f"person:{slug(name)}", kind="person", label=name, names=(name,))
@@ -232,8 +228,7 @@ class ActorReader:
         leader = self.gaz.sole_holder(office, of.key, self.context.year)
         if leader is None:
             return person
-        actor = ActorRef(key=leader.key, kind="person", label=leader.name,
-                         names=tuple(dict.fromkeys((leader.name, *person.names, *leader.aliases))))
+        actor = _leader_actor(leader, *person.names)
         for written in [*person.names, *(k for k, v in self.context.persons.items() if v.key == person.key)]:
             self.context.persons[written] = actor
         return actor
@@ -506,6 +501,17 @@ def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
             if ent.label_ != "PERSON":
                 return reader.gaz.actors.get(ent.ent_id_) if ent.ent_id_ else reader._entity_actor(ent, ent.root)
     return None
+
+
+def _leader_actor(leader: Leader, *written: str) -> ActorRef:
+    """A known office holder as an actor, with the names the text wrote and the table's."""
+    return ActorRef(key=leader.key, kind="person", label=leader.name,
+                    names=tuple(dict.fromkeys((leader.name, *written, *leader.aliases))))
+
+
+def _of_objects(head: Token) -> list[Token]:
+    """The objects of "of" after a noun: "the prefectures of [Tokyo] and Oita"."""
+    return [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
 
 
 def _entity_of(token: Token) -> Span:

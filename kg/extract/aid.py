@@ -7,7 +7,7 @@ one per donor and recipient pair.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -269,8 +269,8 @@ def _gapped(noun: Token, reader: ActorReader) -> _Frame | None:
         return None
     near = {*(t.i for t in noun.conjuncts), noun.head.i,
             *(t.i for t in noun.head.children if t.dep_ == noun.dep_ and t.i != noun.i)}
-    for token in noun.sent:
-        if token.i in near and token.pos_ == "NOUN" or token.i == noun.head.i and noun.dep_ == "appos":
+    for token in (noun.doc[i] for i in sorted(near)):
+        if token.pos_ == "NOUN" or token.i == noun.head.i and noun.dep_ == "appos":
             given = next((c for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN"
                           and c.lemma_.lower() in reader.gaz.words("give_verbs")), None)
             if given is None and token.dep_ == "pobj" and token.head.dep_ == "agent":
@@ -462,7 +462,7 @@ def _owner_actors(owner: Token, reader: ActorReader) -> list[ActorRef]:
         (c for c in owner.children if c.dep_ == "poss" and c.lower_ in {"his", "her", "their", "its"}), None)
     if pronoun is None:
         return reader.actors(owner)
-    noun = owner.head if owner is pronoun else owner.head
+    noun = owner.head
     verb = noun.head
     if noun.dep_ in _OBJECTS and verb.pos_ == "VERB":
         speakers = [a for c in verb.children if c.dep_ == "nsubj" for a in reader.actors(c)] or (
@@ -489,11 +489,9 @@ def _actors_inside(phrase: Token, reader: ActorReader) -> list[ActorRef]:
             found = [a for p in token.children if p.dep_ == "pobj" for a in reader.actors(p)]
             if found:
                 return found
-    for token in phrase.subtree:
-        if token.dep_ in {"amod", "compound", "poss", "nmod"} and token.ent_type_ in {"NORP", "GPE", "ORG"}:
-            actor = reader.actor(token) or (reader.gaz.demonym(token.text) if token.ent_type_ == "NORP" else None)
-            if actor is not None:
-                return [actor]
+    found = _modifier_actors(phrase.subtree, reader)
+    if found:
+        return found
     for token in phrase.subtree:
         if token.dep_ == "pobj" and token.head.lower_ == "from":
             found = reader.actors(token)
@@ -508,8 +506,13 @@ def _nationality(noun: Token, reader: ActorReader, outside: Token) -> list[Actor
     if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
         noun = noun.head.head  # "a Chinese team of [medical experts]"
     skip = {t.i for t in outside.subtree}
-    for token in noun.subtree:
-        if token.i not in skip and token.dep_ in {"amod", "compound", "poss", "nmod"} and token.ent_type_ in {"NORP", "GPE", "ORG"}:
+    return _modifier_actors((t for t in noun.subtree if t.i not in skip), reader)
+
+
+def _modifier_actors(tokens: Iterable[Token], reader: ActorReader) -> list[ActorRef]:
+    """The first country or organization named as a modifier among `tokens` ("Chinese", "the ROK's")."""
+    for token in tokens:
+        if token.dep_ in {"amod", "compound", "poss", "nmod"} and token.ent_type_ in {"NORP", "GPE", "ORG"}:
             actor = reader.actor(token) or (reader.gaz.demonym(token.text) if token.ent_type_ == "NORP" else None)
             if actor is not None:
                 return [actor]
