@@ -18,6 +18,7 @@ from dataclasses import replace
 from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
 from kg.extract.aid import extract_aid_flows, extract_commercial_flows, place_open_acts
 from kg.extract.interactions import extract_interactions
+from kg.extract.parsed import sentence_entities
 from kg.extract.quantities import parse_date, shift_date, weekday_date
 from kg.types import DocumentFacts, Evidence, SourceDocument
 
@@ -73,7 +74,7 @@ def _domestic(donor, recipient, reader: ActorReader) -> bool:
 def sentence_date(sent: Span, year: int | None, published: str | None = None) -> str | None:
     """The first date a sentence states, completed with the document's year; a weekday
     ("on Wednesday") is the last such day up to the document's publication date."""
-    for ent in sent.ents:
+    for ent in sentence_entities(sent):
         if ent.label_ == "DATE":
             date = parse_date(ent.text, year) or weekday_date(ent.text, published)
             if date:

@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.quantities import parse_quantity
 from kg.gazetteer import Gazetteer, Leader, load_gazetteer, normalize_name, slug
+from kg.extract.parsed import entity_of, sentence_entities, title_tokens
 from kg.nlp import TITLES_KEY
 from kg.types import ActorRef, Evidence, Position
 
@@ -92,7 +93,7 @@ class ActorReader:
         if head.lower_ in _PERSON_PRONOUNS:
             return self.context.last_person
         if head.ent_type_:
-            found = self._entity_actor(_entity_of(head), head)
+            found = self._entity_actor(entity_of(head), head)
             if found is not None:
                 return found
         lemma = head.lemma_.lower()
@@ -100,7 +101,7 @@ class ActorReader:
             # "the town of Crema", "the city of Hechi"
             named = [p for p in _of_objects(head) if p.pos_ == "PROPN"]
             if named:
-                name = _entity_of(named[0]).text if named[0].ent_type_ else named[0].text
+                name = entity_of(named[0]).text if named[0].ent_type_ else named[0].text
                 return self.gaz.lookup(name) or self._place(name)
         if lemma in self.gaz.words("state_nouns") or head.lower_ in self.gaz.words("state_nouns"):
             country = self._country_modifier(head)
@@ -154,7 +155,7 @@ class ActorReader:
         actor = self.actor(head)
         if actor is not None:
             return self.country_of(actor) or actor
-        country = _place_country(_entity_of(head).text if head.ent_type_ else head.text)
+        country = _place_country(entity_of(head).text if head.ent_type_ else head.text)
         if country:
             return self.gaz.actors.get(f"country:{country}")
         inner = next((t for t in head.subtree if t.i != head.i and t.ent_type_ in {"GPE", "LOC"}), None)
@@ -174,7 +175,7 @@ class ActorReader:
         tokens = [t for t in span if not t.is_punct or t.text in "-."]
         # a known office holder's name, as the ruler matched it, holds no title ("Sheikh Hasina")
         known_name = span.ent_id_.startswith("person:")
-        titles = set() if known_name else _title_token_ids(span.doc)
+        titles = set() if known_name else title_tokens(span.doc)
         while tokens and (tokens[0].i in titles or tokens[0].lower_.rstrip(".") in _HONORIFICS
                           or tokens[0].ent_id_ and not known_name):
             tokens = tokens[1:]
@@ -272,7 +273,7 @@ class ActorReader:
             before = ent.doc[ent.start - 1] if ent.start else None
             if actor is not None and before is not None and before.ent_type_ == "NORP":
                 # known too as written with its demonym: "Costa Rican Social Security Fund"
-                actor = _with_name(actor, ent.doc[_entity_of(before).start:ent.end].text)
+                actor = _with_name(actor, ent.doc[entity_of(before).start:ent.end].text)
             return actor
         if ent.label_ == "GPE":
             return self._place(ent.text)
@@ -293,7 +294,7 @@ class ActorReader:
         """The country named in a noun's modifiers: "Chinese government", "government of Japan"."""
         for child in head.children:
             if child.dep_ in {"amod", "compound", "poss", "nmod", "npadvmod"}:
-                ent = _entity_of(child) if child.ent_type_ else None
+                ent = entity_of(child) if child.ent_type_ else None
                 if ent is not None and ent.ent_id_ in self.gaz.actors:
                     actor = self.gaz.actors[ent.ent_id_]
                     return self.country_of(actor) or actor
@@ -362,7 +363,7 @@ def extract_positions(sent: Span, reader: ActorReader, evidence: Evidence) -> It
     titles = sorted((s for s in doc.spans.get(TITLES_KEY, []) if sent.start <= s.start < sent.end),
                     key=lambda s: s.start)
     previous_holder: tuple[int, ActorRef] | None = None  # (end of the last placed chain, its holder)
-    for ent in sent.ents:
+    for ent in sentence_entities(sent):
         if ent.label_ != "PERSON":
             continue
         person = reader.person(ent)
@@ -482,7 +483,7 @@ def _holder_before(doc, index: int, reader: ActorReader, within: int | None = No
         i -= 1
     if i < 0 or (within is not None and i < within) or not doc[i].ent_type_:
         return None
-    ent = _entity_of(doc[i])
+    ent = entity_of(doc[i])
     if ent.label_ == "PERSON":
         return None
     return reader._entity_actor(ent, ent.root) if not ent.ent_id_ else reader.gaz.actors.get(ent.ent_id_)
@@ -495,9 +496,9 @@ def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
         while j < len(doc) and j < index + 4 and not doc[j].ent_type_ and doc[j].pos_ in {"DET", "ADJ", "VERB"}:
             j += 1  # "of the ruling Liberal Democratic Party"
         if j < len(doc) and doc[j].ent_type_:
-            ent = _entity_of(doc[j])
+            ent = entity_of(doc[j])
             if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].ent_type_ == "ORG":
-                ent = _entity_of(doc[ent.end])  # "of the Costa Rican Social Security Fund"
+                ent = entity_of(doc[ent.end])  # "of the Costa Rican Social Security Fund"
             if ent.label_ != "PERSON":
                 return reader.gaz.actors.get(ent.ent_id_) if ent.ent_id_ else reader._entity_actor(ent, ent.root)
     return None
@@ -512,18 +513,6 @@ def _leader_actor(leader: Leader, *written: str) -> ActorRef:
 def _of_objects(head: Token) -> list[Token]:
     """The objects of "of" after a noun: "the prefectures of [Tokyo] and Oita"."""
     return [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-
-
-def _entity_of(token: Token) -> Span:
-    """The entity span a token is part of."""
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return token.doc[token.i:token.i + 1]
-
-
-def _title_token_ids(doc) -> set[int]:
-    return {i for span in doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
 
 
 def _phrase_text(head: Token) -> str:
@@ -586,6 +575,6 @@ def states_served(positions: list[Position], gaz: Gazetteer) -> dict[str, ActorR
 
 def count_countries(sent: Span, reader: ActorReader) -> None:
     """Count the countries a sentence names (for `place_unplaced`)."""
-    for ent in sent.ents:
+    for ent in sentence_entities(sent):
         if ent.ent_id_.startswith("country:"):
             reader.context.country_mentions[ent.ent_id_] += 1

@@ -156,20 +156,22 @@ def _frame(token: Token, reader: ActorReader) -> _Frame | None:
     """The act of giving `token` triggers, if it triggers one."""
     gaz = reader.gaz
     lemma = token.lemma_.lower()
-    if _negated(token, gaz):
-        return None
     if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
         if lemma in gaz.words("give_verbs"):
-            return _give(token, reader)
-        if lemma in gaz.words("receive_verbs"):
-            return _receive(token, reader)
-        if lemma in gaz.words("arrive_verbs"):
-            return _arrival(token, reader)
+            read = _give
+        elif lemma in gaz.words("receive_verbs"):
+            read = _receive
+        elif lemma in gaz.words("arrive_verbs"):
+            read = _arrival
+        else:
+            return None
+        return None if _negated(token, gaz) else read(token, reader)
+    if token.pos_ != "NOUN" or _negated(token, gaz):
         return None
-    if token.pos_ == "NOUN" and (gapped := _gapped(token, reader)) is not None:
+    if (gapped := _gapped(token, reader)) is not None:
         return gapped
-    if token.pos_ == "NOUN" and (lemma in gaz.words("aid_nouns") or any(
-            c.dep_ == "compound" and c.lemma_.lower() in gaz.words("aid_nouns") for c in token.children)):
+    if lemma in gaz.words("aid_nouns") or any(
+            c.dep_ == "compound" and c.lemma_.lower() in gaz.words("aid_nouns") for c in token.children):
         return _aid_noun(token, reader)  # "its donation to X", "an aid package for X"
     return None
 

@@ -15,7 +15,7 @@ import yaml
 from spacy.tokens import Span, Token
 
 from kg.extract.actors import ActorReader
-from kg.nlp import TITLES_KEY
+from kg.extract.parsed import sentence_entities, title_tokens
 from kg.gazetteer import RULES_DIR
 from kg.types import ActorRef, Evidence, Interaction, Position
 
@@ -75,9 +75,11 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     lowered = sent.text.lower()
     found: list[tuple[str, Token]] = []
     used: set[int] = set()
+    # only verbs and nouns trigger; a negated one ("did not meet") never does
+    candidates = [(t, t.lemma_.lower(), t.pos_) for t in sent if t.pos_ in {"VERB", "NOUN"}]
     for kind, words in load_triggers().items():
-        for phrase in words.get("phrases", []):
-            match = re.search(rf"\b{re.escape(phrase)}\b", lowered)
+        for phrase, pattern in _phrase_patterns(kind):
+            match = pattern.search(lowered) if phrase in lowered else None
             if match:
                 token = sent.char_span(match.start(), match.end(), alignment_mode="expand")
                 if token is not None:
@@ -85,20 +87,24 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                     used.update(range(token.start, token.end))
                     break
         else:
-            for token in sent:
-                if token.i in used or any(c.dep_ == "neg" for c in token.children):
+            calling = set(words.get("person_verbs", [])) | set(words.get("talk_verbs", [])) if kind == "phone_call" else set()
+            for token, lemma, pos in candidates:
+                words_of_pos = words.get("verbs", []) if pos == "VERB" else words.get("nouns", [])
+                if token.i in used or (lemma not in words_of_pos and not (pos == "VERB" and lemma in calling)):
                     continue
-                lemma = token.lemma_.lower()
-                if kind == "phone_call" and token.pos_ == "VERB" and _calls_a_person(token, words):
-                    found.append((kind, token))
-                    used.add(token.i)
-                    break
-                if (token.pos_ == "VERB" and lemma in words.get("verbs", [])) or (
-                        token.pos_ == "NOUN" and lemma in words.get("nouns", [])):
+                if any(c.dep_ == "neg" for c in token.children):
+                    continue
+                if lemma in words_of_pos or _calls_a_person(token, words):
                     found.append((kind, token))
                     used.add(token.i)
                     break
     return found
+
+
+@lru_cache(maxsize=None)
+def _phrase_patterns(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each trigger phrase of a kind with its whole-word pattern, in the rules' order."""
+    return tuple((phrase, re.compile(rf"\b{re.escape(phrase)}\b")) for phrase in load_triggers()[kind].get("phrases", []))
 
 
 def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
@@ -133,7 +139,7 @@ def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in words.get("person_verbs", []):
         # "called President X", "called Philippine Foreign Minister Y": a named or titled person
-        titled = {i for span in verb.doc.spans.get(TITLES_KEY, []) for i in range(span.start, span.end)}
+        titled = title_tokens(verb.doc)
         return any(c.dep_ == "dobj" and any(t.ent_type_ == "PERSON" or t.i in titled for t in c.subtree)
                    for c in verb.children)
     if lemma in words.get("talk_verbs", []):
@@ -144,7 +150,7 @@ def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
 
 def _participants(sent: Span, reader: ActorReader, positions: list[Position]) -> list[ActorRef]:
     found: dict[str, ActorRef] = {}
-    for ent in sent.ents:
+    for ent in sentence_entities(sent):
         actor = reader.person(ent) if ent.label_ == "PERSON" else reader.actor(ent.root)
         if actor is not None and actor.kind in _COUNTABLE:
             found.setdefault(actor.key, actor)

@@ -23,6 +23,7 @@ _DATE_DM = re.compile(rf"\b{_DAY}\s+({_MONTH_WORD})\b(?:,?\s+((?:19|20)\d\d))?",
 _DATE_M = re.compile(rf"\b(?:(?:early|mid|late|end of|beginning of|the end of)[-\s]+)?({_MONTH_WORD})\b(?:\s+((?:19|20)\d\d))?", re.I)
 _DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?\b")
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_DIGIT = re.compile(r"\d")
 _NUMERAL = re.compile(rf"^{_NUMBER}$")
 _RANGE = re.compile(rf"({_NUMBER})\s*(?:-|–|—|to)\s*({_NUMBER})")
 
@@ -216,6 +217,13 @@ def find_money(text: str) -> list[tuple[int, int, Money]]:
         >>> [m.currency for _, _, m in find_money("600 million won and 5,000 yen")]
         ['KRW', 'JPY']
     """
+    return list(_money_in(text))
+
+
+@lru_cache(maxsize=8)  # the aid and the trade extractors read the same sentence
+def _money_in(text: str) -> tuple[tuple[int, int, Money], ...]:
+    if not _DIGIT.search(text):  # every amount has digits: most sentences need no more
+        return ()
     gaz = load_gazetteer()
     found = []
     for match in _money_pattern().finditer(text):
@@ -227,7 +235,7 @@ def find_money(text: str) -> list[tuple[int, int, Money]]:
         code = _currency_code(form, gaz)
         found.append((match.start(), match.end(), Money(value=value, currency=code, text=match.group(0),
                                                         approximate=approximate)))
-    return found
+    return tuple(found)
 
 
 def _currency_code(form: str, gaz: Gazetteer) -> str | None:
