@@ -54,7 +54,7 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
         date: the date the sentence is about (its own, or carried from its paragraph).
     """
     gaz = reader.gaz
-    frames = [frame for token in sent if (frame := _frame(token, reader)) is not None]
+    frames = [frame for token in _trigger_candidates(sent, gaz) if (frame := _frame(token, reader)) is not None]
     acts = _acts(frames)
     flows: dict[tuple[str, str, int], AidFlow] = {}
     money = [(start, end, m) for start, end, m in find_money(sent.text)]
@@ -152,11 +152,43 @@ def extract_commercial_flows(sent: Span, reader: ActorReader, evidence: Evidence
                                      items=tuple(_items(things, reader)), amount=amount, date=date)
 
 
+def _trigger_candidates(sent: Span, gaz: Gazetteer) -> list[Token]:
+    """The tokens of a sentence that `_frame` may read an act off, in order: verbs of
+    giving, receiving or arriving, aid nouns, and nouns with a "by" or an aid-noun
+    compound. Sorting them out first spares the rules a walk of every token's tree."""
+    verbs = _trigger_verbs(gaz)
+    aid_nouns = gaz.words("aid_nouns")
+    picked: set[int] = set()
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if _verbal(token):
+            if lemma in verbs:
+                picked.add(token.i)
+            continue
+        if token.pos_ == "NOUN" and lemma in aid_nouns:
+            picked.add(token.i)
+        if token.dep_ == "prep" and token.lower_ == "by" or token.dep_ == "compound" and lemma in aid_nouns:
+            head = token.head
+            if head.pos_ == "NOUN" and not _verbal(head) and head.i != token.i:
+                picked.add(head.i)
+    doc = sent.doc
+    return [doc[i] for i in sorted(picked)]
+
+
+def _verbal(token: Token) -> bool:
+    return token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB")
+
+
+@lru_cache(maxsize=1)
+def _trigger_verbs(gaz: Gazetteer) -> frozenset[str]:
+    return gaz.words("give_verbs") | gaz.words("receive_verbs") | gaz.words("arrive_verbs")
+
+
 def _frame(token: Token, reader: ActorReader) -> _Frame | None:
     """The act of giving `token` triggers, if it triggers one."""
     gaz = reader.gaz
     lemma = token.lemma_.lower()
-    if token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB"):
+    if _verbal(token):
         if lemma in gaz.words("give_verbs"):
             read = _give
         elif lemma in gaz.words("receive_verbs"):

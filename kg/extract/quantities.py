@@ -6,6 +6,7 @@ vague-quantity phrases; they know nothing of spaCy.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -222,11 +223,9 @@ def find_money(text: str) -> list[tuple[int, int, Money]]:
 
 @lru_cache(maxsize=8)  # the aid and the trade extractors read the same sentence
 def _money_in(text: str) -> tuple[tuple[int, int, Money], ...]:
-    if not _DIGIT.search(text):  # every amount has digits: most sentences need no more
-        return ()
     gaz = load_gazetteer()
     found = []
-    for match in _money_pattern().finditer(text):
+    for match in _money_matches(text):
         amount = match.group("a1") or match.group("a2")
         form = match.group("pre") or match.group("post1") or match.group("post2")
         value, _, approximate = parse_quantity(amount.replace(" mn", " million").replace(" bn", " billion"), gaz)
@@ -236,6 +235,28 @@ def _money_in(text: str) -> tuple[tuple[int, int, Money], ...]:
         found.append((match.start(), match.end(), Money(value=value, currency=code, text=match.group(0),
                                                         approximate=approximate)))
     return tuple(found)
+
+
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches `_money_pattern().finditer(text)` gives, tried only where one can start.
+
+    Every amount has a digit, and a match starts at most a currency prefix and a space
+    before its first digit; trying the long pattern at those places alone (in order, each
+    search going on after the last match, as `finditer` does) is many times faster on text
+    with few numbers.
+    """
+    pattern, reach = _money_pattern(), _longest_prefix() + 1
+    digits = [m.start() for m in _DIGIT.finditer(text)]
+    after = 0
+    for start in sorted({p for d in digits for p in range(max(0, d - reach), d + 1)}):
+        if start >= after and (match := pattern.match(text, start)) is not None:
+            after = match.end()
+            yield match
+
+
+@lru_cache(maxsize=1)
+def _longest_prefix() -> int:
+    return max(len(f) for f, (_, position) in load_gazetteer().currencies.items() if position in ("prefix", "both"))
 
 
 def _currency_code(form: str, gaz: Gazetteer) -> str | None:
