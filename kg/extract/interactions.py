@@ -19,6 +19,8 @@ from kg.extract.parsed import sentence_entities, title_tokens
 from kg.gazetteer import RULES_DIR
 from kg.types import ActorRef, Evidence, Interaction, Position
 
+#: The kind of a statement of support, tried after every kind of contact.
+STATEMENT = "statement_of_support"
 _COUNTABLE = {"country", "organization", "subnational", "person"}
 
 
@@ -50,6 +52,13 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
         if len(participants) < 2:
             continue  # a contact needs two parties: a party's own meeting is none
         initiators = [a for a in _clause_subjects(trigger, reader) if a.kind == "person"]
+        if kind == STATEMENT:
+            initiators = _persons_in_subject(trigger, reader) or initiators
+        callees = _callees(trigger, reader) if kind == "phone_call" and len(initiators) == 1 else []
+        if len(callees) > 1:
+            # "X called A and B": a call with each
+            yield from _one_each(kind, initiators[0], callees, participants, positions, evidence, date)
+            continue
         if len(initiators) < 2:
             yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,),
                               initiator=initiators[0] if initiators else None, date=date)
@@ -59,6 +68,46 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
             others = [p for p in participants if p.key not in {i.key for i in initiators} - {initiator.key}]
             yield Interaction(kind=kind, participants=tuple(others), evidence=(evidence,),
                               initiator=initiator, date=date)
+
+
+def _one_each(kind: str, initiator: ActorRef, others: list[ActorRef], participants: list[ActorRef],
+              positions: list[Position], evidence: Evidence, date: str | None) -> Iterator[Interaction]:
+    """One interaction of `initiator` with each of `others`, each with the sentence's other
+    participants but the rest of `others` and the countries only they stand for."""
+    home = {p.person.key: p.of.key for p in positions}
+    for other in others:
+        rest = [o for o in others if o.key != other.key]
+        kept = {initiator.key, other.key, home.get(initiator.key), home.get(other.key)}
+        dropped = {o.key for o in rest} | {home[o.key] for o in rest if o.key in home}
+        yield Interaction(kind=kind, participants=tuple(p for p in participants if p.key in kept or p.key not in dropped),
+                          evidence=(evidence,), initiator=initiator, date=date)
+
+
+def _callees(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    """The persons called or spoken with: "called A and B", "spoke with A and B"."""
+    heads = [c for c in verb.children if c.dep_ in {"dobj", "oprd"}]
+    heads += [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"with", "to"}
+              for p in c.children if p.dep_ == "pobj"]
+    found: dict[str, ActorRef] = {}
+    for token in (t for head in heads for t in (head, *head.conjuncts)):
+        actor = reader.actor(token)
+        if actor is not None and actor.kind == "person":
+            found.setdefault(actor.key, actor)
+    return list(found.values())
+
+
+def _persons_in_subject(trigger: Token, reader: ActorReader) -> list[ActorRef]:
+    """Every named person in the subject of a trigger's clause, however the parser hangs
+    them: "President X and Foreign Minister Y have thanked China" is said by both."""
+    verb = trigger
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
+        verb = verb.head
+    found: dict[str, ActorRef] = {}
+    for subject in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+        for token in subject.subtree:
+            if token.ent_type_ == "PERSON" and (actor := reader.actor(token)) is not None and actor.kind == "person":
+                found.setdefault(actor.key, actor)
+    return list(found.values())
 
 
 def _clause_subjects(trigger: Token, reader: ActorReader) -> list[ActorRef]:
@@ -78,6 +127,8 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     # only verbs and nouns trigger; a negated one ("did not meet") never does
     candidates = [(t, t.lemma_.lower(), t.pos_) for t in sent if t.pos_ in {"VERB", "NOUN"}]
     for kind, words in load_triggers().items():
+        if kind == STATEMENT and found:
+            break  # sympathy offered in a call or a meeting is part of that contact
         for phrase, pattern in _phrase_patterns(kind):
             match = pattern.search(lowered) if phrase in lowered else None
             if match:
@@ -115,23 +166,54 @@ def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     the speaker says. A news attribution that closes a report ("..., the minister said")
     is no statement of its own.
     """
-    words = load_triggers()["statement_of_support"]
+    words = load_triggers()[STATEMENT]
     for token in sent:
-        if token.pos_ != "VERB" or token.lemma_.lower() not in words.get("statement_verbs", []):
+        if token.lower_ == "according" and (said := _according_to(token, reader)) is not None:
+            speakers, said = said
+        elif token.pos_ == "VERB" and token.lemma_.lower() in words.get("statement_verbs", []):
+            if any(c.dep_ == "neg" for c in token.children):
+                continue
+            said = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "dobj", "prep", "advcl"} and c.i > token.i]
+            if not said and any(c.dep_ == "nsubj" and c.i > token.i and c.ent_type_ == "PERSON" for c in token.children):
+                # "..., said Ivica Dacic, president of ...": words put before their named speaker
+                said = [c for c in token.children if c.dep_ == "ccomp" and c.i < token.i]
+            if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
+                said = [token.head]  # "As the former prime minister stated, China has ..."
+            speakers = _speakers(token, reader)
+        else:
             continue
-        if any(c.dep_ == "neg" for c in token.children):
-            continue
-        said = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "dobj", "prep", "advcl"} and c.i > token.i]
-        subjects = [c for c in token.children if c.dep_ == "nsubj"]
-        speakers = reader.actors(subjects[0]) if subjects else []
         if not said or not speakers or any(s.kind == "group" for s in speakers):
             continue
         home = {h.key for s in speakers if (h := reader.country_of(s))} | {s.key for s in speakers}
         others = [t for c in said for t in c.subtree
                   if t.ent_id_ and t.ent_id_ not in home and t.ent_id_.split(":")[0] in {"country", "org"}]
         if others:
-            return [("statement_of_support", token)]
+            return [(STATEMENT, token)]
     return []
+
+
+def _speakers(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    """Who says: the verb's subject, or for a verb joined to another without one ("vowed
+    ..., and expressed his confidence", "passed a resolution, expressing support") that
+    verb's subject."""
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if subjects:  # the parser may take a stray word for a second subject: "The then ... Mahathir"
+            # or name the speaker beside a title: "Mongolia's Deputy Prime Minister, X, pointed out"
+            return next((found for subject in subjects if (found := reader.actors(subject) or [
+                a for c in subject.children if c.dep_ == "appos" for a in reader.actors(c)])), [])
+        if verb.dep_ not in {"conj", "advcl", "xcomp"} or verb.head.i == verb.i:
+            return []
+        verb = verb.head
+    return []
+
+
+def _according_to(token: Token, reader: ActorReader) -> tuple[list[ActorRef], list[Token]] | None:
+    """ "According to X, <clause>": X's words are the clause."""
+    sources = [p for c in token.children if c.lower_ == "to" for p in c.children if p.dep_ == "pobj"]
+    if not sources or token.head.i == token.i:
+        return None
+    return reader.actors(sources[0]), [token.head]
 
 
 def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
@@ -140,7 +222,7 @@ def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
     if lemma in words.get("person_verbs", []):
         # "called President X", "called Philippine Foreign Minister Y": a named or titled person
         titled = title_tokens(verb.doc)
-        return any(c.dep_ == "dobj" and any(t.ent_type_ == "PERSON" or t.i in titled for t in c.subtree)
+        return any(c.dep_ in {"dobj", "oprd"} and any(t.ent_type_ == "PERSON" or t.i in titled for t in c.subtree)
                    for c in verb.children)
     if lemma in words.get("talk_verbs", []):
         return any(c.dep_ == "prep" and c.lower_ in {"with", "to"} and any(p.ent_type_ == "PERSON" for p in c.children)

@@ -80,3 +80,60 @@ def test_conference_with_a_regional_group(nlp):
     [call] = interactions_of(nlp, "On March 26, Norway held a video conference with countries in West Africa.")
     assert call.kind == "video_conference"
     assert {p.label for p in call.participants} == {"Norway", "countries in West Africa"}
+
+
+def names_of(interaction):
+    return {n for p in interaction.participants for n in (p.label, *p.names)}
+
+
+@pytest.mark.slow
+def test_a_call_with_each_person_called(nlp):
+    text = ("Dutch Foreign Minister Stef Blok called Belgian Foreign Minister Philippe Goffin "
+            "and Luxembourg Foreign Minister Jean Asselborn.")
+    calls = [i for i in interactions_of(nlp, text) if i.kind == "phone_call"]
+    assert len(calls) == 2
+    assert all("Stef Blok" in names_of(c) for c in calls)
+    assert sorted(("Philippe Goffin" in names_of(c), "Jean Asselborn" in names_of(c)) for c in calls) == [
+        (False, True), (True, False)]
+
+
+@pytest.mark.slow
+def test_called_the_president_of_a_country(nlp):
+    text = "Portuguese Prime Minister Antonio Costa called President of Brazil Jair Bolsonaro on Tuesday."
+    [call] = [i for i in interactions_of(nlp, text) if i.kind == "phone_call"]
+    assert {"Jair Bolsonaro", "Brazil"} <= names_of(call)
+
+
+@pytest.mark.parametrize("text, speaker, other", [
+    ("According to Kenyan President Uhuru Kenyatta, Ethiopia has shown great leadership.", "Uhuru Kenyatta", "Ethiopia"),
+    ("As former Danish Prime Minister Lars Rasmussen stated, Germany has acted with great responsibility.",
+     "Lars Rasmussen", "Germany"),
+    ("Peruvian President Martin Vizcarra vowed to keep borders open, and expressed his confidence that Chile "
+     "would overcome the outbreak.", "Martin Vizcarra", "Chile"),
+    ("Ghanaian President Nana Akufo-Addo sent the Ghanaian people's gratitude to Nigeria for its help.",
+     "Nana Akufo-Addo", "Nigeria"),
+    ("Uruguay's Foreign Minister, Ernesto Talvi, pointed out that the support of Argentina was vital.",
+     "Ernesto Talvi", "Argentina"),
+    ("Ecuador's medical teams did remarkable work that deserves the respect of every nation, said Ivan Duque, "
+     "president of Colombia.", "Ivan Duque", "Ecuador"),
+])
+@pytest.mark.slow
+def test_ways_of_stating_support(nlp, text, speaker, other):
+    statements = [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"]
+    assert len(statements) == 1
+    assert {speaker, other} <= names_of(statements[0])
+
+
+@pytest.mark.slow
+def test_sympathy_offered_in_a_call_is_part_of_the_call(nlp):
+    text = "During a phone call with Spanish Prime Minister Pedro Sanchez, Portuguese Prime Minister Antonio Costa offered sympathy."
+    assert {i.kind for i in interactions_of(nlp, text)} == {"phone_call"}
+
+
+@pytest.mark.slow
+def test_each_speaker_of_a_joint_thanks_states_it(nlp):
+    text = "Peruvian President Martin Vizcarra and Foreign Minister Gustavo Meza-Cuadra have thanked Chile for its support."
+    statements = [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"]
+    speakers = [{s.initiator.label, *s.initiator.names} for s in statements]
+    assert len(speakers) == 2
+    assert any("Martin Vizcarra" in names for names in speakers) and any("Gustavo Meza-Cuadra" in names for names in speakers)
