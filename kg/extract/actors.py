@@ -82,6 +82,11 @@ class ActorReader:
                 name = entity_of(named[0]).text if named[0].ent_type_ else named[0].text
                 return self.gaz.lookup(name) or self._place(name)
         if lemma in self.gaz.words("state_nouns") or head.lower_ in self.gaz.words("state_nouns"):
+            # "the government of Siem Reap Province" is the province's, not its country's
+            local = next((a for p in _of_objects(head) if p.ent_type_ and (a := self.actor(p)) is not None
+                          and a.kind == "subnational"), None)
+            if local is not None:
+                return local
             country = self._country_modifier(head)
             if country is not None:
                 return country
@@ -253,7 +258,7 @@ class ActorReader:
                 # known too as written with its demonym: "Costa Rican Social Security Fund"
                 actor = _with_name(actor, ent.doc[entity_of(before).start:ent.end].text)
             return actor
-        if ent.label_ == "GPE":
+        if ent.label_ == "GPE" or ent.label_ in {"FAC", "LOC"} and ent[-1].lower_ in self.gaz.words("place_nouns"):
             return self._place(ent.text)
         if ent.label_ == "NORP":
             return self.gaz.demonym(ent.text)
@@ -262,7 +267,10 @@ class ActorReader:
     def _place(self, name: str) -> ActorRef | None:
         """A city or region the gazetteer lacks, from the world's cities, with its country."""
         name = _strip_det(name)
-        iso3 = _place_country(name)
+        words = name.split()
+        # "Siem Reap Province", "Hechi City": the place with its administrative word
+        stem = " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in self.gaz.words("place_nouns") else name
+        iso3 = _place_country(name) or _place_country(stem)
         if not iso3:
             return None
         return ActorRef(key=f"subnational:{iso3}:{slug(name)}", kind="subnational", label=name,

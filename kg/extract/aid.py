@@ -367,12 +367,19 @@ def _carry_over(frame: _Frame, passive: bool, reader: ActorReader) -> None:
     if not _names_gift(frame, gaz):
         return
     last_recipient, last_donor = reader.context.last_recipient, reader.context.last_donor
-    if not frame.recipients and last_recipient is not None and last_donor is not None \
-            and [d.key for d in frame.donors] == [last_donor.key]:
+    if not frame.recipients and last_recipient is not None and last_donor is not None and frame.donors \
+            and all(_side(d, reader) == _side(last_donor, reader) for d in frame.donors) \
+            and all(_side(d, reader) != _side(last_recipient, reader) for d in frame.donors):
+        # the same donor, or one of its country ("China sent ... to Pakistan. Xinjiang sent supplies.")
         frame.recipients, frame.carried = [last_recipient], True
     elif passive and not frame.donors and frame.recipients and last_donor is not None \
             and all(r.key != last_donor.key for r in frame.recipients):
         frame.donors, frame.carried = [last_donor], True
+
+
+def _side(actor: ActorRef, reader: ActorReader) -> str:
+    """The country an actor acts for (itself when it is none's)."""
+    return (reader.country_of(actor) or actor).key
 
 
 def _receive(verb: Token, reader: ActorReader) -> _Frame | None:

@@ -109,6 +109,12 @@ CASES = [
     # a team sent: the team's country sends; its members act for it
     ("Anna Berg and Lars Holm, members of a Swedish team of medical experts sent to support Kenya, "
      "trained nurses in Nairobi.", [("Sweden", "Kenya", "delivered")]),
+    # a province's government receives, not its country
+    ("The Chilean Embassy in Lima donated 30 ventilators to the government of Arequipa Province.",
+     [("Chilean Embassy in Lima", "Arequipa Province", "delivered")]),
+    # a recipient carried over to a giver of the same country
+    ("Canada has sent 200 ventilators to Peru. The city of Toronto also sent medical supplies by air.",
+     [("Canada", "Peru", "delivered"), ("Toronto", "Peru", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
