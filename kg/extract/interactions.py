@@ -145,6 +145,8 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                     continue
                 if any(c.dep_ == "neg" for c in token.children):
                     continue
+                if kind == "phone_call" and pos == "NOUN" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
+                    continue  # "calls for cooperation" are appeals
                 if lemma in words_of_pos or _calls_a_person(token, words):
                     found.append((kind, token))
                     used.add(token.i)

@@ -137,3 +137,9 @@ def test_each_speaker_of_a_joint_thanks_states_it(nlp):
     speakers = [{s.initiator.label, *s.initiator.names} for s in statements]
     assert len(speakers) == 2
     assert any("Martin Vizcarra" in names for names in speakers) and any("Gustavo Meza-Cuadra" in names for names in speakers)
+
+
+@pytest.mark.slow
+def test_calls_for_something_are_appeals_not_phone_calls(nlp):
+    text = "French President Emmanuel Macron has made repeated calls for cooperation with Germany and Italy."
+    assert [i for i in interactions_of(nlp, text) if i.kind == "phone_call"] == []
