@@ -156,8 +156,9 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
 
 @lru_cache(maxsize=None)
 def _phrase_patterns(kind: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each trigger phrase of a kind with its whole-word pattern, in the rules' order."""
-    return tuple((phrase, re.compile(rf"\b{re.escape(phrase)}\b")) for phrase in load_triggers()[kind].get("phrases", []))
+    """Each trigger phrase of a kind with its whole-word pattern (plural too: "video
+    conferences"), in the rules' order."""
+    return tuple((phrase, re.compile(rf"\b{re.escape(phrase)}s?\b")) for phrase in load_triggers()[kind].get("phrases", []))
 
 
 def _statement(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:

@@ -143,3 +143,10 @@ def test_each_speaker_of_a_joint_thanks_states_it(nlp):
 def test_calls_for_something_are_appeals_not_phone_calls(nlp):
     text = "French President Emmanuel Macron has made repeated calls for cooperation with Germany and Italy."
     assert [i for i in interactions_of(nlp, text) if i.kind == "phone_call"] == []
+
+
+@pytest.mark.slow
+def test_plural_trigger_phrase(nlp):
+    text = "Since April, Norway has held over 30 video conferences with Sweden and Denmark."
+    [conference] = [i for i in interactions_of(nlp, text) if i.kind == "video_conference"]
+    assert {"Norway", "Sweden", "Denmark"} <= names_of(conference)
