@@ -37,7 +37,10 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
     texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
     date = None
     for paragraph, parsed in zip(document.paragraphs, nlp.pipe(texts, batch_size=batch_size)):
-        if not document.text[paragraph.start].islower():  # a lower-case start goes on across a page break
+        first = document.text[paragraph.start]
+        # a lower-case start goes on across a page break, and the footnotes of the page
+        # ("¹ Ministry of ...") come between without ending the paragraph
+        if not first.islower() and first not in _FOOTNOTE_STARTS:
             date = None
             reader.context.new_paragraph()
         for sent in parsed.sents:
@@ -82,6 +85,7 @@ def sentence_date(sent: Span, year: int | None, published: str | None = None) ->
     return None
 
 
+_FOOTNOTE_STARTS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰")
 _FOOTNOTE_MARKS = str.maketrans({c: " " for c in "\n¹²³⁴⁵⁶⁷⁸⁹⁰"})
 
 

@@ -578,6 +578,12 @@ def _recipients(verb: Token, things: list[Token], reader: ActorReader, *, deep: 
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 found += [a for a in _recipient_actors(obj, reader) if a not in found]
     if not found:
+        # "sent without delay to the Iranian side": the parser hangs "to" on the phrase before
+        for inner in (o for prep in _preps(verb) if prep.lower_ not in _RECIPIENT_PREPS
+                      for o in prep.children if o.dep_ == "pobj"):
+            for obj in (o for prep in _preps(inner) if prep.lower_ == "to" for o in prep.children if o.dep_ == "pobj"):
+                found += [a for a in _recipient_actors(obj, reader) if a not in found]
+    if not found:
         # purpose clause: "to help Wuhan", "as part of an effort to help Wuhan", "to assist Pakistan's efforts"
         for clause in (c for c in verb.subtree if c.dep_ in {"advcl", "xcomp", "acl", "relcl"} and c.i != verb.i):
             if clause.lemma_.lower() in {"help", "assist", "support", "aid"}:

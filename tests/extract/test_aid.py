@@ -115,6 +115,12 @@ CASES = [
     # a recipient carried over to a giver of the same country
     ("Canada has sent 200 ventilators to Peru. The city of Toronto also sent medical supplies by air.",
      [("Canada", "Peru", "delivered"), ("Toronto", "Peru", "delivered")]),
+    # "to" hung by the parser on the phrase before it
+    ("Norway sent test kits without delay to the Peruvian side.", [("Norway", "Peru", "delivered")]),
+    # a paragraph cut by a page's footnotes goes on after them
+    ("Canada sent 200 ventilators to Peru on Monday.\n\n¹ Ministry of Health, press release, May 2.\n\n"
+     "treatment guidelines are also sent to the Bolivian side.",
+     [("Canada", "Bolivia", "delivered"), ("Canada", "Peru", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
