@@ -49,6 +49,8 @@ class ReadingContext:
     country_mentions: Counter[str] = field(default_factory=Counter)  # country key -> times named
     offices: dict[str, ActorRef] = field(default_factory=dict)  # person key -> country of a stated office
     unplaced: list[tuple[ActorRef, str, Evidence]] = field(default_factory=list)  # titles of no stated holder
+    recent_countries: list[str] = field(default_factory=list)  # country keys, the last named last
+    sentence_countries: frozenset[str] = frozenset()  # the countries the current sentence names
 
 
 def _place_country(name: str) -> str | None:
@@ -138,6 +140,11 @@ class ActorReader:
         actor = self.actor(head)
         if actor is not None:
             return self.country_of(actor) or actor
+        if head.lemma_.lower() in {"country", "nation"} and any(c.lower_ == "the" for c in head.children) \
+                and not any(c.dep_ in {"poss", "prep", "compound"} for c in head.children):
+            # "travelled to the war-torn country": the country named last before this sentence
+            key = next((k for k in reversed(self.context.recent_countries) if k not in self.context.sentence_countries), None)
+            return self.gaz.actors.get(key) if key else None
         country = _place_country(entity_of(head).text if head.ent_type_ else head.text)
         if country:
             return self.gaz.actors.get(f"country:{country}")
@@ -560,7 +567,13 @@ def states_served(positions: list[Position], gaz: Gazetteer) -> dict[str, ActorR
 
 
 def count_countries(sent: Span, reader: ActorReader) -> None:
-    """Count the countries a sentence names (for `place_unplaced`)."""
-    for ent in sentence_entities(sent):
-        if ent.ent_id_.startswith("country:"):
-            reader.context.country_mentions[ent.ent_id_] += 1
+    """Count the countries a sentence names (for `place_unplaced`), and note them as the
+    ones named last (for "the country")."""
+    context = reader.context
+    named = [ent.ent_id_ for ent in sentence_entities(sent) if ent.ent_id_.startswith("country:")]
+    for key in named:
+        context.country_mentions[key] += 1
+        if key in context.recent_countries:
+            context.recent_countries.remove(key)
+        context.recent_countries.append(key)
+    context.sentence_countries = frozenset(named)

@@ -468,8 +468,9 @@ def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
             found = reader.actors(subject) or _actors_inside(subject, reader)
             if found and all(a.kind == "person" for a in found):
                 # "Wang and Li, members of a Chinese medical team, trained ...": the team's country
-                found = [a for m in subject.children if m.dep_ == "appos" and m.lemma_.lower() == "member"
-                         for a in _actors_inside(m, reader)][:1] or found
+                # (the parser may make "members" a second subject beside the names)
+                found = [a for m in (*subject.children, *subjects) if m.dep_ in {"appos", "nsubj"}
+                         and m.lemma_.lower() == "member" for a in _actors_inside(m, reader)][:1] or found
             if found:
                 return found
         if subjects:

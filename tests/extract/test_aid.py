@@ -121,6 +121,9 @@ CASES = [
     ("Canada sent 200 ventilators to Peru on Monday.\n\n¹ Ministry of Health, press release, May 2.\n\n"
      "treatment guidelines are also sent to the Bolivian side.",
      [("Canada", "Bolivia", "delivered"), ("Canada", "Peru", "delivered")]),
+    # "the country": the one named last before the sentence; a team that goes to help
+    ("Peru has been hit by floods as well. A Chilean team travelled to the stricken country to assist it.",
+     [("Chile", "Peru", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
