@@ -145,7 +145,14 @@ class ActorReader:
             # "travelled to the war-torn country": the country named last before this sentence
             key = next((k for k in reversed(self.context.recent_countries) if k not in self.context.sentence_countries), None)
             return self.gaz.actors.get(key) if key else None
-        country = _place_country(entity_of(head).text if head.ent_type_ else head.text)
+        name = entity_of(head).text if head.ent_type_ else head.text
+        # a word after a named place is a facility of it ("Phnom Penh Airport"), not a town "Airport"
+        named_before = not head.ent_type_ and any(c.dep_ == "compound" and c.ent_type_ for c in head.children)
+        country = None if named_before else _place_country(name)
+        if not country and head.ent_type_ == "FAC":
+            # "Phnom Penh International Airport": the city a facility is named after
+            words = _strip_det(name).split()
+            country = next((c for n in range(len(words) - 1, 0, -1) if (c := _place_country(" ".join(words[:n])))), None)
         if country:
             return self.gaz.actors.get(f"country:{country}")
         inner = next((t for t in head.subtree if t.i != head.i and t.ent_type_ in {"GPE", "LOC"}), None)

@@ -404,6 +404,7 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     things = [subject] if _names_aid([subject], reader.gaz) else _cargo(subject, reader.gaz)
     if not things:
         return None
+    things += _cargo(verb, reader.gaz)  # "the team landed with 8.1 tons of supplies"
     frame = _Frame(verb, pledged=_pledged(verb, reader.gaz), things=things)
     frame.donors = _actors_inside(subject, reader)
     sent_to = _recipients(subject, [], reader, deep=True)
@@ -412,6 +413,11 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     places += [c for c in verb.children if c.dep_ in _OBJECTS]
     # "touched down in Ethiopia and Burkina Faso", "reached Islamabad"
     frame.recipients = sent_to or [a for p in places for t in (p, *p.conjuncts) if (a := reader.place(t))]
+    last_donor, last_recipient = reader.context.last_donor, reader.context.last_recipient
+    if not frame.donors and last_donor is not None and last_recipient is not None \
+            and [r.key for r in frame.recipients] == [last_recipient.key]:
+        # "A Chinese team touched down in Cambodia. The seven-member team landed at Phnom Penh airport"
+        frame.donors, frame.carried = [last_donor], True
     if not frame.donors:
         return None
     return frame if frame.recipients else None
@@ -741,6 +747,8 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
             value, text = Decimal(1), article.text  # "set up a test laboratory": one laboratory
         if value is not None:
             unit = _default_unit(label, gaz) or "piece"
+        elif (size := _headcount(token, gaz)) is not None:
+            value, text, unit = size[0], size[1], "person"  # "the seven-member team": seven people
         for measure in (p for c in token.children if c.dep_ == "prep" and c.lower_ == "for"
                         for p in c.children if p.dep_ == "pobj" and p.lemma_.lower() in gaz.units):
             # "test kits for 60-70 thousand samples": counted in what they serve
@@ -749,6 +757,17 @@ def _items(things: list[Token], reader: ActorReader) -> list[AidItem]:
         items.append(AidItem(label=label, quantity=value, quantity_max=high, unit=unit,
                              quantity_text=text, approximate=approx))
     return items
+
+
+def _headcount(team: Token, gaz: Gazetteer) -> tuple[Decimal, str] | None:
+    """The size a team's modifier gives: "a seven-member team", "a 20-strong team"."""
+    for modifier in (c for c in team.children if c.dep_ in {"compound", "amod"} and c.lower_ in {"member", "strong", "person"}):
+        number = next((n for n in modifier.children if n.dep_ == "nummod"), None)
+        if number is not None:
+            value = parse_quantity(number.text, gaz)[0]
+            if value is not None:
+                return value, number.text
+    return None
 
 
 def _is_currency(token: Token, gaz: Gazetteer) -> bool:

@@ -256,3 +256,14 @@ def test_sales_are_commercial_flows(nlp, text, supplier, buyer):
 def test_unknown_organizations_of_two_countries_stay_apart(nlp):
     flows = flows_of(nlp, "Norway's Red Cross sent masks to Chile. Sweden's Red Cross sent masks to Peru.")
     assert len({f.donor.key for f in flows}) == 2
+
+
+@pytest.mark.slow
+def test_an_arrival_told_again_keeps_its_giver_and_counts_the_team(nlp):
+    text = ("A Cuban medical team touched down in Italy on March 22. "
+            "The 52-member team landed in the morning at Milan Malpensa Airport with 10 tons of supplies.")
+    flows = flows_of(nlp, text)
+    assert summary(flows) == [("Cuba", "Italy", "delivered"), ("Cuba", "Italy", "delivered")]
+    items = {(i.quantity, i.unit) for i in flows[1].items}
+    assert (Decimal(52), "person") in items
+    assert any(quantity == Decimal(10) for quantity, _ in items)
