@@ -466,7 +466,7 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
 def _subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
     """The actors doing what `verb` says, climbing to the governing verb when it has no subject."""
     current = verb
-    for _ in range(4):
+    for _ in range(6):  # "is willing to work with X ... and offer support": four verbs up
         subjects = [c for c in current.children if c.dep_ in {"nsubj", "csubj"}]
         if subjects and subjects[0].lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
             return reader.actors(current.head)  # "Sri Lanka, which received doses from India"
@@ -660,7 +660,7 @@ def _pledged(token: Token, gaz: Gazetteer) -> bool:
     if token.lemma_.lower() in gaz.words("pledge_verbs"):
         return True
     current = token
-    for _ in range(3):
+    for _ in range(5):  # "is willing to work with X ... and offer": "willing" is four up
         if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "'ll"} for c in current.children):
             return True
         if current.i != token.i and current.lemma_.lower() in gaz.words("pledge_markers"):

@@ -124,6 +124,12 @@ CASES = [
     # "the country": the one named last before the sentence; a team that goes to help
     ("Peru has been hit by floods as well. A Chilean team travelled to the stricken country to assist it.",
      [("Chile", "Peru", "delivered")]),
+    # a promise four verbs down from its subject
+    ("The Chilean side is willing to work with Peru to tackle the outbreak and offer all-round assistance to Peru.",
+     [("Chile", "Peru", "pledged")]),
+    # an idiom of helping
+    ("Norway and Denmark were among the first to extend a helping hand to Italy.",
+     [("Denmark", "Italy", "delivered"), ("Norway", "Italy", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
