@@ -447,7 +447,7 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     recipients = [a for c in _preps(*holders) if c.lower_ in _RECIPIENT_PREPS
                   for p in c.children if p.dep_ == "pobj" for a in _recipient_actors(p, reader)]
     if not recipients:
-        return None
+        return _copula_gift(noun, reader)
     frame.recipients = recipients
     donors = [a for c in noun.children if c.dep_ == "prep" and c.lower_ in {"from", "by"}
               for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
@@ -460,6 +460,24 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
         donors = [a for c in noun.children if c.dep_ == "poss" for a in [reader.actor(c)] if a]
     frame.donors = donors
     return frame if frame.donors else None
+
+
+def _copula_gift(noun: Token, reader: ActorReader) -> _Frame | None:
+    """A gift told with "be": "The first batch of donations from X was 50,000 masks to Y"."""
+    subject = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun
+    copula = subject.head
+    if subject.dep_ != "nsubj" or copula.lemma_ != "be":
+        return None
+    things = [c for c in copula.children if c.dep_ == "attr" and _names_aid([c], reader.gaz)]
+    donors = [a for c in _preps(subject, noun) if c.lower_ in {"from", "by"}
+              for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    recipients = [a for c in _preps(copula, *things) if c.lower_ in _RECIPIENT_PREPS
+                  for p in c.children if p.dep_ == "pobj" for a in _recipient_actors(p, reader)]
+    if not (things and donors and recipients):
+        return None
+    frame = _Frame(noun, things=things)
+    frame.donors, frame.recipients = donors, recipients
+    return frame
 
 
 # --- helpers ------------------------------------------------------------------------------

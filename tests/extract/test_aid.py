@@ -130,6 +130,9 @@ CASES = [
     # an idiom of helping
     ("Norway and Denmark were among the first to extend a helping hand to Italy.",
      [("Denmark", "Italy", "delivered"), ("Norway", "Italy", "delivered")]),
+    # a gift told with "be"
+    ("The first batch of donations from Norway was 20 thousand masks to the city of Arequipa.",
+     [("Norway", "Arequipa", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
