@@ -22,6 +22,8 @@ from kg.types import DELIVERED, PLEDGED, ActorRef, AidFlow, AidItem, CommercialF
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj", "attr", "oprd"}
 _RECIPIENT_PREPS = {"to", "for", "toward", "towards"}
+#: Verbs whose object is helped: that object receives what a verb beside them gives.
+_HELP_VERBS = {"help", "assist", "support", "aid"}
 _ITEM_MODIFIER_STOP = {"numerous", "several", "many", "various", "first", "second", "third", "new",
                        "further", "more", "other", "additional", "total", "urgently", "much", "such",
                        "large", "huge", "significant", "generous", "needed", "urgent", "own"}
@@ -265,6 +267,12 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         for dative in (c for c in verb.children if c.dep_ == "dative"):
             # double object: "gave China masks"
             frame.recipients = reader.actors(dative) or frame.recipients
+    if not frame.recipients and not passive:
+        # "donated test reagents, shared experience, and helped Japan and the ROK source supplies"
+        helped = [o for other in _coordinated(verb) if other.lemma_.lower() in _HELP_VERBS for o in (
+            *(c for c in other.children if c.dep_ == "dobj"),  # "helped Japan"
+            *(s for c in other.children if c.dep_ in {"ccomp", "xcomp"} for s in c.children if s.dep_ == "nsubj"))]
+        frame.recipients = [a for o in helped for a in reader.actors(o)]
     frame.things = [t for t in frame.things if reader.actor(t) is None]
     if frame.things and all(t.lemma_.lower() in gaz.words("not_aid_nouns")
                             for thing in frame.things for t in (thing, *thing.conjuncts)):
@@ -275,6 +283,14 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb):
         frame.recipients = [UNSTATED_RECIPIENT]  # "Laos donated US$700,000": see `place_open_acts`
     return frame if frame.donors and frame.recipients else None
+
+
+def _coordinated(verb: Token) -> list[Token]:
+    """The verbs coordinated with `verb` ("donated ..., shared ... and helped ..."), but itself."""
+    first = verb
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    return [v for v in (first, *first.conjuncts) if v.i != verb.i]
 
 
 def _enclosing_recipients(verb: Token, reader: ActorReader) -> list[ActorRef]:

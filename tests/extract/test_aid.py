@@ -133,6 +133,10 @@ CASES = [
     # a gift told with "be"
     ("The first batch of donations from Norway was 20 thousand masks to the city of Arequipa.",
      [("Norway", "Arequipa", "delivered")]),
+    # acts beside one that names whom it helps
+    ("The Norwegian government donated test kits, shared its experience and helped Peru and Chile buy ventilators.",
+     [("Norway", "Chile", "delivered"), ("Norway", "Chile", "delivered"),  # two acts: kits and experience
+      ("Norway", "Peru", "delivered"), ("Norway", "Peru", "delivered")]),
     # a gift with its verb left out
     ("Peru received the vaccines donated by Chile, the ventilators by Brazil and the masks given by Mexico.",
      [("Brazil", "Peru", "delivered"), ("Chile", "Peru", "delivered"), ("Mexico", "Peru", "delivered")]),
