@@ -106,6 +106,8 @@ class ActorReader:
         A group named with its members stands for the members: "Chinese companies, such as
         Alibaba Foundation and Huawei" -> the two companies.
         """
+        if head.lemma_.lower() in _QUANTIFIER_NOUNS and (counted := _of_objects(head)):
+            return self.actors(counted[0])  # "a number of Japanese cities": the cities
         members = [m for noun in (head, *head.conjuncts) for prep in noun.children
                    if prep.dep_ == "prep" and prep.lower_ in {"as", "like", "including"}
                    for pobj in prep.children if pobj.dep_ == "pobj" for m in (pobj, *pobj.conjuncts)]
@@ -502,6 +504,10 @@ def _of_after(doc, index: int, reader: ActorReader) -> ActorRef | None:
             if ent.label_ != "PERSON":
                 return reader.gaz.actors.get(ent.ent_id_) if ent.ent_id_ else reader._entity_actor(ent, ent.root)
     return None
+
+
+#: Nouns that count what follows "of": "a number of cities", "dozens of companies".
+_QUANTIFIER_NOUNS = {"number", "lot", "host", "dozen", "dozens", "hundreds", "thousands", "scores", "majority", "handful"}
 
 
 def _leader_actor(leader: Leader, *written: str) -> ActorRef:

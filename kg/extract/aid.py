@@ -658,9 +658,10 @@ def _recipient_actors(head: Token, reader: ActorReader) -> list[ActorRef]:
         # "the ROK's efforts", "the COVAX vaccine-sharing initiative": the owner named before the noun
         owners = [t for left in head.lefts for t in left.subtree if t.ent_id_ and t.ent_type_ in {"GPE", "ORG"}]
         return [a for t in owners[:1] for a in [reader.actor(t)] if a]
-    # a parse that hangs the recipient on the thing: "donated to [the ROK] 5.1 million masks"
+    # a parse that hangs the recipient on the thing: "donated to [the ROK] 5.1 million masks",
+    # or names it in apposition: "to their sister [Chinese cities]"
     return [a for c in head.children if c.dep_ in {"nmod", "compound"} and c.ent_type_ in {"GPE", "ORG"}
-            for a in reader.actors(c)]
+            or c.dep_ == "appos" for a in reader.actors(c)]
 
 
 def _governed_by(token: Token, lemmas: frozenset[str], depth: int = 3) -> bool:

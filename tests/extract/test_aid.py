@@ -280,3 +280,10 @@ def test_an_arrival_told_again_keeps_its_giver_and_counts_the_team(nlp):
     items = {(i.quantity, i.unit) for i in flows[1].items}
     assert (Decimal(52), "person") in items
     assert any(quantity == Decimal(10) for quantity, _ in items)
+
+
+@pytest.mark.slow
+def test_a_number_of_cities_is_a_group_of_cities(nlp):
+    [flow] = flows_of(nlp, "Quite a number of Norwegian cities offered assistance to their sister Peruvian cities.")
+    assert (flow.donor.kind, flow.donor.label) == ("group", "Norwegian cities")
+    assert (flow.recipient.kind, flow.recipient.label) == ("group", "Peruvian cities")
