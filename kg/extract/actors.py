@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
