@@ -147,6 +147,9 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                     continue
                 if kind == "phone_call" and pos == "NOUN" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
                     continue  # "calls for cooperation" are appeals
+                if kind == "letter" and pos == "VERB" and not any(
+                        c.dep_ in {"prep", "dative"} and c.lower_ == "to" for c in token.children):
+                    continue  # "poems written on the boxes", "the newspaper wrote": no letter without "to"
                 if lemma in words_of_pos or _calls_a_person(token, words):
                     found.append((kind, token))
                     used.add(token.i)

@@ -150,3 +150,10 @@ def test_plural_trigger_phrase(nlp):
     text = "Since April, Norway has held over 30 video conferences with Sweden and Denmark."
     [conference] = [i for i in interactions_of(nlp, text) if i.kind == "video_conference"]
     assert {"Norway", "Sweden", "Denmark"} <= names_of(conference)
+
+
+@pytest.mark.slow
+def test_writing_to_no_one_is_no_letter(nlp):
+    for text in ("Poems written on the boxes of masks that arrived in Peru from Chile moved many readers.",
+                 "Norway's Aftenposten newspaper wrote in an editorial that Sweden had acted late."):
+        assert [i for i in interactions_of(nlp, text) if i.kind == "letter"] == []
