@@ -313,8 +313,9 @@ class ActorReader:
         known = self.gaz.lookup(name)
         if known is not None:
             return _with_name(known, name)
-        if len(name) < 3 or name.lower() in {"embassy", "government", "ministry"}:
-            return None
+        if len(name) < 3 or name.lower() in {"embassy", "government", "ministry"} \
+                or normalize_name(name) in self.gaz.words("not_actor_names"):
+            return None  # "COVID-19" is no organization
         # one "Red Cross" per country: the owner is part of an unknown organization's identity
         named_country = any(self.gaz.country_of_name(word) for word in re.split(r"[\s-]+", name) if word[:1].isupper())
         key = f"org:{iso3}:{slug(name)}" if iso3 and not named_country else f"org:{slug(name)}"

@@ -19,6 +19,8 @@ from kg.extract.parsed import sentence_entities, title_tokens
 from kg.gazetteer import RULES_DIR
 from kg.types import ActorRef, Evidence, Interaction, Position
 
+#: Kinds that tell more of a meeting than "meeting" does.
+_MORE_THAN_A_MEETING = {"video_conference", "joint_statement"}
 #: The kind of a statement of support, tried after every kind of contact.
 STATEMENT = "statement_of_support"
 _COUNTABLE = {"country", "organization", "subnational", "person"}
@@ -129,6 +131,8 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     for kind, words in load_triggers().items():
         if kind == STATEMENT and found:
             break  # sympathy offered in a call or a meeting is part of that contact
+        if kind == "meeting" and any(k in _MORE_THAN_A_MEETING for k, _ in found):
+            continue  # a meeting held by video, or told by the statement it issued, is that
         for phrase, pattern in _phrase_patterns(kind):
             match = pattern.search(lowered) if phrase in lowered else None
             if match:

@@ -157,3 +157,17 @@ def test_writing_to_no_one_is_no_letter(nlp):
     for text in ("Poems written on the boxes of masks that arrived in Peru from Chile moved many readers.",
                  "Norway's Aftenposten newspaper wrote in an editorial that Sweden had acted late."):
         assert [i for i in interactions_of(nlp, text) if i.kind == "letter"] == []
+
+
+@pytest.mark.slow
+def test_a_meeting_held_by_video_is_one_video_conference_and_the_disease_is_no_party(nlp):
+    text = "Norway and Sweden joined a special Foreign Ministers' video conference on COVID-19 at Denmark's initiative."
+    found = interactions_of(nlp, text)
+    assert [i.kind for i in found] == ["video_conference"]
+    assert not any("COVID" in n for n in names_of(found[0]))
+
+
+@pytest.mark.slow
+def test_a_meeting_told_by_its_joint_press_communique(nlp):
+    text = "The Nordic Foreign Ministers' Meeting led to a joint press communique of Norway, Sweden and Finland."
+    assert [i.kind for i in interactions_of(nlp, text)] == ["joint_statement"]
