@@ -56,10 +56,11 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
         initiators = [a for a in _clause_subjects(trigger, reader) if a.kind == "person"]
         if kind == STATEMENT:
             initiators = _persons_in_subject(trigger, reader) or initiators
-        callees = _callees(trigger, reader) if kind == "phone_call" and len(initiators) == 1 else []
-        if len(callees) > 1:
-            # "X called A and B": a call with each
-            yield from _one_each(kind, initiators[0], callees, participants, positions, evidence, date)
+        callees = _callees(trigger, reader) if kind == "phone_call" else []
+        callers = [a for a in initiators if a.key not in {c.key for c in callees}]
+        if len(callees) > 1 and len(callers) == 1:
+            # "X called A and B", "in phone calls with A and B, X ...": a call with each
+            yield from _one_each(kind, callers[0], callees, participants, positions, evidence, date)
             continue
         if len(initiators) < 2:
             yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,),
@@ -90,8 +91,15 @@ def _callees(verb: Token, reader: ActorReader) -> list[ActorRef]:
     heads = [c for c in verb.children if c.dep_ in {"dobj", "oprd"}]
     heads += [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"with", "to"}
               for p in c.children if p.dep_ == "pobj"]
+    tokens = [t for head in heads for t in (head, *head.conjuncts)]
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"with", "to"}):
+        # the names up to the clause's end, however the parser joined them: "in phone calls
+        # with A and B, X expressed ..." may come out with A as the subject of "expressed"
+        end = next((t.i for t in verb.doc[prep.i + 1:verb.sent.end] if t.is_punct and t.text in {",", ";", "."}),
+                   verb.sent.end)
+        tokens += [t for t in verb.doc[prep.i + 1:end] if t.ent_type_ == "PERSON"]
     found: dict[str, ActorRef] = {}
-    for token in (t for head in heads for t in (head, *head.conjuncts)):
+    for token in tokens:
         actor = reader.actor(token)
         if actor is not None and actor.kind == "person":
             found.setdefault(actor.key, actor)

@@ -171,3 +171,14 @@ def test_a_meeting_held_by_video_is_one_video_conference_and_the_disease_is_no_p
 def test_a_meeting_told_by_its_joint_press_communique(nlp):
     text = "The Nordic Foreign Ministers' Meeting led to a joint press communique of Norway, Sweden and Finland."
     assert [i.kind for i in interactions_of(nlp, text)] == ["joint_statement"]
+
+
+@pytest.mark.slow
+def test_phone_calls_with_two_people_named_first(nlp):
+    text = ("In phone calls with Swedish Foreign Minister Ann Linde and Finnish Foreign Minister Pekka Haavisto, "
+            "Norwegian Foreign Minister Ine Eriksen Soreide expressed Norway's support.")
+    calls = [i for i in interactions_of(nlp, text) if i.kind == "phone_call"]
+    assert len(calls) == 2
+    assert all("Ine Eriksen Soreide" in names_of(c) for c in calls)
+    assert sorted(("Ann Linde" in names_of(c), "Pekka Haavisto" in names_of(c)) for c in calls) == [
+        (False, True), (True, False)]
