@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 from rdflib.term import Variable
 
 from kg.errors import QueryError
@@ -121,19 +121,84 @@ def _select_on(store, sparql: str, prefixes: Mapping[str, str]) -> Result:
         result.graph = Graph()
         result.graph += (from_ox(triple) for triple in answer)
         return result
-    result = Result("SELECT")
-    result.vars = [Variable(v.value) for v in answer.variables]
-    terms: dict = {}
+    terms: dict = {None: None}
+    known = terms.get
 
     def term(value):
-        converted = terms.get(value)
-        if converted is None:
+        converted = known(value)
+        if converted is None and value is not None:
             converted = terms[value] = from_ox(value)
         return converted
 
-    result.bindings = ({name: term(value) for name, value in zip(result.vars, solution)}
-                       for solution in answer)
-    return result
+    return SelectRows([Variable(v.value) for v in answer.variables],
+                      (tuple(map(term, solution)) for solution in answer))
+
+
+class SelectRows(Result):
+    """A SELECT's answer whose rows are read as tuples of rdflib terms, in the order of `vars`.
+
+    It is an rdflib `Result`: iterating gives `ResultRow`s and `bindings` the rows as dicts,
+    each made only when asked for (a `ResultRow` is made straight from its tuple, its labels
+    shared by all rows, instead of from a dict per row as rdflib does).
+    """
+
+    def __init__(self, variables: list[Variable], rows: Iterable[tuple]):
+        super().__init__("SELECT")
+        self.vars = variables
+        self._labels = {str(v): n for n, v in enumerate(variables)}
+        self._pending: Iterable[tuple] | None = iter(rows)
+        self._rows: list[tuple] = []
+        self._dicts: list[dict] | None = None
+
+    def _read(self) -> Iterable[tuple]:
+        """The rows, read from the source (and kept) as they are asked for: an iteration
+        left half-way leaves the others every row."""
+        if self._pending is None:
+            yield from self._rows
+            return
+        n = 0
+        while True:
+            if n < len(self._rows):
+                yield self._rows[n]
+                n += 1
+                continue
+            if self._pending is None:
+                return
+            row = next(self._pending, None)
+            if row is None:
+                self._pending = None
+                return
+            self._rows.append(row)
+
+    def _all(self) -> list[tuple]:
+        for _ in self._read():
+            pass
+        return self._rows
+
+    @property
+    def bindings(self) -> list[dict]:
+        if self._dicts is None:
+            names = self.vars
+            self._dicts = [dict(zip(names, row)) for row in self._all()]
+        return self._dicts
+
+    @bindings.setter
+    def bindings(self, rows) -> None:
+        self._dicts = list(rows)
+        self._rows = [tuple(row.get(v) for v in self.vars) for row in self._dicts]
+        self._pending = None
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self):
+        if not self.vars:  # rdflib gives no row for an empty binding
+            return
+        labels, new = self._labels, tuple.__new__
+        for values in self._read():
+            row = new(ResultRow, values)
+            row.labels = labels
+            yield row
 
 
 def write_exports(quads: list[Quad], out_dir: Path, formats: Iterable[str]) -> list[Path]:
