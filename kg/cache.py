@@ -25,6 +25,8 @@ from kg.types import DocumentFacts, SourceDocument
 CACHE_DIR = "cache"
 #: What the last complete build was made of, beside the pickles.
 MANIFEST = "manifest.json"
+#: What the last build's store holds, graph by graph (`kg.store.StoreState`).
+STORE_STATE = "store-state.json"
 #: Files whose content shapes what extraction yields, relative to the `kg` package.
 _SHAPING_GLOBS = ("data/*.tsv", "rules/*.yaml", "rules/*.jsonl", "extract/*.py", "nlp.py", "gazetteer.py", "types.py")
 
@@ -117,13 +119,15 @@ class FactCache:
         os.replace(temporary, target)
 
     def keep_only(self, documents: list[SourceDocument]) -> int:
-        """Drop every entry but those of `documents` (deleted or changed ones); returns how many."""
+        """Drop the facts of every document but `documents` (deleted or changed ones), and
+        any half-written file; returns how many files were dropped. The build's other
+        records (manifest, store state, what was sent to a remote store) are kept."""
         if not self.folder.is_dir():
             return 0
-        wanted = {self._path(d).name for d in documents} | {MANIFEST}
+        wanted = {self._path(d).name for d in documents}
         dropped = 0
         for path in self.folder.iterdir():
-            if path.name not in wanted:
+            if path.name not in wanted and (path.suffix == ".pickle" or ".tmp-" in path.name):
                 path.unlink(missing_ok=True)
                 dropped += 1
         return dropped

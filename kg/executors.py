@@ -24,8 +24,10 @@ from kg.types import DocumentFacts, SourceDocument
 EXECUTORS = ("local", "dask")
 #: Paragraphs per `nlp.pipe` batch.
 BATCH_SIZE = 256
-#: Documents sent to a worker at a time (small enough to balance, large enough to batch).
+#: Documents sent to a worker at a time (small enough to balance, large enough to batch):
+#: at most, and at least where there are enough for every worker.
 CHUNK_DOCUMENTS = 16
+MIN_CHUNK_DOCUMENTS = 4
 
 
 def extract_stream(documents: Iterable[SourceDocument], nlp: Language, *,
@@ -105,10 +107,20 @@ def _extract_in_processes(documents: Sequence[SourceDocument], jobs: int,
 
 
 def _chunks(documents: Sequence[SourceDocument], jobs: int) -> list[list[SourceDocument]]:
-    """Documents in chunks, largest first, so no worker is left with one long tail."""
-    size = max(1, min(CHUNK_DOCUMENTS, len(documents) // (jobs * 2) or 1))
+    """Documents in chunks, largest documents first and chunks smaller towards the end, so
+    no worker is left with a long last chunk while the others have nothing more to do. A
+    chunk keeps a few documents even so: parsing a handful of paragraphs per `nlp.pipe`
+    call costs more per paragraph."""
     ordered = sorted(documents, key=lambda d: -len(d.text))
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+    chunks = []
+    start = 0
+    while start < len(ordered):
+        # an eighth of what is left per worker, within bounds
+        share = (len(ordered) - start) // (jobs * 4)
+        size = max(1, min(CHUNK_DOCUMENTS, max(MIN_CHUNK_DOCUMENTS, share), len(ordered) // jobs))
+        chunks.append(ordered[start:start + size])
+        start += size
+    return chunks
 
 
 def _load_worker_pipeline() -> None:

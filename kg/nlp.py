@@ -10,13 +10,28 @@ gazetteer tables:
   identity;
 - `cckg_title_ruler` (a `span_ruler`) marks titles of office ("Prime Minister",
   "State Councilor") in `doc.spans["titles"]`.
+
+The words the tokenizer splits the rulers' thousands of phrases into are kept in a small
+file under `$CCKG_CACHE_DIR` (default `~/.cache/cckg`), so a process loading the pipeline
+need not tokenize them again (`add_rulers`).
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import importlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import spacy
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.pipeline import EntityRuler, SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -37,35 +52,193 @@ def load_model() -> Language:
     """
     for name in MODEL_PACKAGES:
         try:
-            return importlib.import_module(name).load()
+            module = importlib.import_module(name)
         except ImportError:
             continue
+        with _entry_points_by_group():
+            return module.load()
     raise ImportError(f"no English spaCy pipeline installed; pip install one of {MODEL_PACKAGES}")
+
+
+@contextmanager
+def _entry_points_by_group() -> Iterator[None]:
+    """Let spaCy's registries (`catalogue`) find their entry points by group in a dict.
+
+    Loading a pipeline looks up a registry some 250 times, and each lookup filters every
+    entry point of every installed package anew (0.15 s of the 0.6 s it takes); grouped
+    once, the same entry points come from a dict. Put back as it was afterwards.
+    """
+    try:
+        import catalogue
+    except ImportError:
+        yield
+        return
+    available = getattr(catalogue, "AVAILABLE_ENTRY_POINTS", None)
+    if available is None or not hasattr(available, "select"):
+        yield
+        return
+    grouped: dict[str, list] = {}
+    if isinstance(available, dict):  # Python 3.10 and 3.11: a dict of the groups already
+        grouped = {group: list(entry_points) for group, entry_points in dict.items(available)}
+    else:
+        for entry_point in available:
+            grouped.setdefault(entry_point.group, []).append(entry_point)
+    catalogue.AVAILABLE_ENTRY_POINTS = grouped
+    try:
+        yield
+    finally:
+        catalogue.AVAILABLE_ENTRY_POINTS = available
 
 
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
-    """The English pipeline with the cckg rulers, loaded once per process."""
-    nlp = load_model()
-    add_rulers(nlp, load_gazetteer())
+    """The English pipeline with the cckg rulers, loaded once per process.
+
+    The pipeline's many objects live as long as the process: they are loaded with the
+    cyclic garbage collector paused (it would walk the growing heap again and again) and
+    then moved out of its way (`gc.freeze`), so later collections, and forked workers,
+    leave them alone.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)  # no automatic collection (srsly turns the collector back on with gc.enable)
+    try:
+        nlp = load_model()
+        add_rulers(nlp, load_gazetteer())
+    finally:
+        gc.set_threshold(*thresholds)
+    gc.freeze()
     return nlp
 
 
-def add_rulers(nlp: Language, gaz: Gazetteer) -> None:
-    """Add the actor and title rulers to `nlp`, built from `gaz`."""
+def add_rulers(nlp: Language, gaz: Gazetteer, *, token_cache: Path | None | bool = True) -> None:
+    """Add the actor and title rulers to `nlp`, built from `gaz`.
+
+    The patterns are phrases, matched on the ORTH (actors) and LOWER (titles) of their
+    tokens. spaCy would tokenize each of the thousands of phrases into a `Doc`, making a
+    lexeme for every new word (most of the time it takes to add them); the matchers need
+    only the words' hashes. So the words of each phrase, as the tokenizer splits it, are
+    kept on disk (`pattern_tokens`) and the matchers are given the hashes, exactly what
+    `add_patterns` would have given them.
+
+    Args:
+        nlp: the pipeline.
+        gaz: the gazetteer.
+        token_cache: the file keeping the phrases' words; True: the default one
+            (`token_cache_file`); False or None: none (tokenize every phrase).
+    """
     ruler = nlp.add_pipe("entity_ruler", name="cckg_actor_ruler", before="ner",
                          config={"validate": False, "overwrite_ents": True})
     titles = nlp.add_pipe("span_ruler", name="cckg_title_ruler",
                           config={"spans_key": TITLES_KEY, "phrase_matcher_attr": "LOWER",
                                   "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}})
-    # The patterns are phrases matched on ORTH and LOWER, which the tokenizer alone sets: with
-    # the other components off, adding them does not run the tagger and parser over each one
-    # (1.6 s of the 2 s it took to load the pipeline), and the matchers come out the same.
-    with nlp.select_pipes(enable=[]):
-        ruler.add_patterns(actor_patterns(gaz))
-        titles.add_patterns([{"label": "TITLE", "pattern": form, "id": title.title}
-                             for form, title in sorted(gaz.titles.items())])
+    actors = actor_patterns(gaz)
+    title_patterns = [{"label": "TITLE", "pattern": form, "id": title.title}
+                      for form, title in sorted(gaz.titles.items())]
+    if _can_add_hashes(ruler, titles):
+        cache = token_cache_file(nlp) if token_cache is True else (token_cache or None)
+        words = pattern_tokens(nlp, [p["pattern"] for p in actors + title_patterns], cache)
+        _add_entity_phrases(ruler, actors, words)
+        _add_span_phrases(titles, title_patterns, words)
+    else:  # another spaCy: its own way
+        # With the other components off, adding the phrases does not run the tagger and
+        # parser over each one; the matchers come out the same.
+        with nlp.select_pipes(enable=[]):
+            ruler.add_patterns(actors)
+            titles.add_patterns(title_patterns)
     nlp.add_pipe("cckg_person_names", last=True)
+
+
+def token_cache_file(nlp: Language) -> Path | None:
+    """Where the words of the ruler phrases are kept for this tokenizer: a file named by
+    spaCy's and the pipeline's versions in `$CCKG_CACHE_DIR` (default
+    `$XDG_CACHE_HOME/cckg`, `~/.cache/cckg`); None when there is no home to put it in."""
+    folder = os.environ.get("CCKG_CACHE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME")
+        if not base:
+            home = Path(os.path.expanduser("~"))
+            if not home.is_absolute():
+                return None
+            base = home / ".cache"
+        folder = Path(base) / "cckg"
+    tokenizer = f"{spacy.__version__} {nlp.lang} {nlp.meta.get('name')} {nlp.meta.get('version')}"
+    return Path(folder) / f"phrase-tokens-{hashlib.sha256(tokenizer.encode()).hexdigest()[:16]}.json"
+
+
+def pattern_tokens(nlp: Language, texts: list[str], cache: Path | None = None) -> dict[str, list[str]]:
+    """The words `nlp`'s tokenizer splits each text into, those of texts not in `cache`
+    (a JSON file) tokenized and added to it. A cache that cannot be read or written is
+    left aside."""
+    words: dict[str, list[str]] = {}
+    if cache is not None:
+        try:
+            words = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            words = {}
+        if not isinstance(words, dict):
+            words = {}
+    missing = [text for text in dict.fromkeys(texts) if not _is_words(words.get(text))]
+    if missing:
+        for text, doc in zip(missing, nlp.tokenizer.pipe(missing)):
+            words[text] = [token.text for token in doc]
+        if cache is not None:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                temporary = cache.with_name(f".{cache.name}.tmp-{os.getpid()}")
+                temporary.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+                os.replace(temporary, cache)
+            except OSError:
+                pass
+    return words
+
+
+def _is_words(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(word, str) for word in value)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """Stands for a phrase pattern's `Doc` in `EntityRuler.phrase_patterns`, which keeps
+    them only to give their text back (`EntityRuler.patterns`, serialization)."""
+
+    text: str
+
+
+def _can_add_hashes(ruler, titles) -> bool:
+    """Whether the rulers are spaCy 3's, whose phrase matchers take the hashes of the words."""
+    return isinstance(ruler, EntityRuler) and isinstance(titles, SpanRuler) \
+        and ruler.phrase_matcher_attr in (None, "ORTH") and titles.phrase_matcher_attr in (LOWER, "LOWER") \
+        and all(hasattr(ruler, a) for a in ("_ent_ids", "phrase_patterns", "_create_label", "phrase_matcher")) \
+        and all(hasattr(titles, a) for a in ("_match_label_id_map", "_patterns", "phrase_matcher"))
+
+
+def _add_entity_phrases(ruler: EntityRuler, patterns: list[dict], words: dict[str, list[str]]) -> None:
+    """What `ruler.add_patterns(patterns)` does for phrase patterns, from the words' hashes."""
+    strings = ruler.nlp.vocab.strings
+    for entry in patterns:
+        label = entry["label"]
+        if "id" in entry:
+            ent_label = label
+            label = ruler._create_label(label, entry["id"])
+            key = ruler.matcher._normalize_key(label)
+            ruler._ent_ids[key] = (ent_label, entry["id"])
+        ruler.phrase_patterns[label].append(_Phrase(entry["pattern"]))
+        ruler.phrase_matcher.add(label, [[strings.add(word) for word in words[entry["pattern"]]]])
+
+
+def _add_span_phrases(ruler: SpanRuler, patterns: list[dict], words: dict[str, list[str]]) -> None:
+    """What `ruler.add_patterns(patterns)` does for phrase patterns, from the hashes of the
+    words' lower case forms (the LOWER the vocabulary would give them)."""
+    vocab = ruler.nlp.vocab
+    lower = vocab.lex_attr_getters.get(LOWER, str.lower)
+    labels = []
+    for entry in patterns:
+        label = repr((entry["label"], entry.get("id", "")))
+        ruler._match_label_id_map[vocab.strings.as_int(label)] = {"label": entry["label"], "id": entry.get("id", "")}
+        ruler._patterns.append(entry)
+        labels.append(label)
+    for label, entry in zip(labels, patterns):
+        ruler.phrase_matcher.add(label, [[vocab.strings.add(lower(word)) for word in words[entry["pattern"]]]])
 
 
 @Language.component("cckg_person_names")

@@ -1,22 +1,24 @@
 """The build: ingest -> nlp -> extract -> resolve -> rdf -> store, end to end."""
 from __future__ import annotations
 
+import gc
 import time
-from dataclasses import asdict
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
-from kg.cache import CACHE_DIR, FactCache
+from kg.cache import CACHE_DIR, STORE_STATE, FactCache
 from kg.executors import extract_all
 from kg.graph import BuildSummary, KnowledgeGraph, write_exports
 from kg.errors import InputError, RejectedInput
 from kg.ingest import read_documents, split_copies
 from kg.publish import begin, build_lock, publish, recover
-from kg.rdf import Quad, ontology_quads, to_quads
+from kg.rdf import build_quads
 from kg.remote import push_graphs, remote_dataset
 from kg.resolve import ResolvedFacts, resolve
-from kg.store import STORE_DIR, memory_dataset, to_ox_quads, write_store, write_turtle
+from kg.store import STORE_DIR, StoreState, memory_dataset, update_store, write_store, write_turtle
 from kg.types import DocumentFacts, SourceDocument
 
 #: Called after each document with (documents done, documents in all, file name).
@@ -107,28 +109,40 @@ def _build(all_documents: list[SourceDocument], out_dir: Path | None, formats: l
         _report(progress, len(facts), len(documents), found.document.file_name)
     if cache is not None:
         cache.keep_only(documents)
-    resolved = resolve([facts[d] for d in documents])
-    del facts
-    quads = sorted(set(to_quads(resolved, copies)) | set(ontology_quads()), key=_quad_order)
-    summary = summarize(resolved, quads)
-    summary.extracted = len(todo)
-    summary.copies = sorted(copy.file_name for same in copies.values() for copy in same)
-    if store:
-        push_graphs(quads, store, None if cache is None or full else cache.folder)
-    if out_dir is None:
-        dataset = remote_dataset(store) if store else memory_dataset(quads)
-        return KnowledgeGraph(dataset, summary=summary)
-    staging = begin(out_dir)
-    ox_quads = to_ox_quads(quads)
-    write_store(ox_quads, staging / STORE_DIR)
-    write_exports(quads, staging, [f for f in formats if f != "ttl"])
-    if "ttl" in formats:
-        write_turtle(ox_quads, staging / "kg.ttl")
-    publish(out_dir)
-    cache.record_build(cache.fingerprint(all_documents, outputs), asdict(summary))
-    graph = KnowledgeGraph.open(out_dir)
-    graph.summary = summary
-    return graph
+    # what follows makes tens of thousands of objects to keep and no garbage cycles: the
+    # cyclic collector would walk them (and all else alive) again and again for nothing
+    with _collector_paused():
+        resolved = resolve([facts[d] for d in documents])
+        del facts
+        quads = build_quads(resolved, copies)
+        summary = summarize(resolved, quads.triple_count)
+        summary.extracted = len(todo)
+        summary.copies = sorted(copy.file_name for same in copies.values() for copy in same)
+        if store:
+            push_graphs(quads.oxigraph_terms(), store, None if cache is None or full else cache.folder)
+        if out_dir is None:
+            dataset = remote_dataset(store) if store else memory_dataset(quads.ox_quads())
+            return KnowledgeGraph(dataset, summary=summary)
+        state = StoreState(quads.graph_digests)
+        before = None if full else StoreState.load(cache.folder / STORE_STATE, out_dir / STORE_DIR)
+        staging = begin(out_dir)
+        if "ttl" in formats:
+            write_turtle(quads.ox_triples(), staging / "kg.ttl", distinct=True)
+        exports = [f for f in formats if f != "ttl"]
+        if exports:
+            write_exports(quads.rdflib_quads(), staging, exports)
+        if before is not None:
+            # a rebuild: the last build's store, with only the graphs that changed written again
+            changed = before.changed(state)
+            update_store(out_dir / STORE_DIR, staging / STORE_DIR, quads.ox_quads(changed), changed)
+        else:
+            write_store(quads.ox_quads(), staging / STORE_DIR)
+        publish(out_dir)
+        state.save(cache.folder / STORE_STATE, out_dir / STORE_DIR)
+        cache.record_build(cache.fingerprint(all_documents, outputs), asdict(summary))
+        graph = KnowledgeGraph.open(out_dir)
+        graph.summary = summary
+        return graph
 
 
 def _unchanged_build(cache: FactCache, out_dir: Path, documents: list[SourceDocument],
@@ -144,13 +158,25 @@ def _unchanged_build(cache: FactCache, out_dir: Path, documents: list[SourceDocu
     return graph
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: while tens of thousands of objects are made and
+    kept, it would walk them (and everything else alive) again and again for nothing."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)  # no automatic collection, whoever calls gc.enable meanwhile
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def _report(progress: Progress | None, done: int, total: int, name: str) -> None:
     if progress is not None:
         progress(done, total, name)
 
 
-def summarize(resolved: ResolvedFacts, quads: list[Quad]) -> BuildSummary:
-    """The numbers of a build."""
+def summarize(resolved: ResolvedFacts, triples: int) -> BuildSummary:
+    """The numbers of a build (`triples`: the distinct triples of its graph)."""
     return BuildSummary(
         documents=len(resolved.documents),
         sentences=sum(resolved.sentence_counts.values()),
@@ -159,9 +185,5 @@ def summarize(resolved: ResolvedFacts, quads: list[Quad]) -> BuildSummary:
         commercial_flows=len(resolved.commercial_flows),
         interactions=len(resolved.interactions),
         positions=len(resolved.positions),
-        triples=len({q[:3] for q in quads}),
+        triples=triples,
     )
-
-
-def _quad_order(quad: Quad) -> tuple[str, ...]:
-    return tuple(term.n3() for term in quad)

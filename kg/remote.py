@@ -25,11 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+from oxrdflib._converter import to_ox
 from rdflib import Dataset
 
 from kg.errors import StoreError
 from kg.namespace import ID
-from kg.rdf import Quad
+from kg.rdf import OxTerm, Quad
 
 TIMEOUT_S = 60
 
@@ -72,11 +74,11 @@ class Endpoints:
         return cls(f"{url}/store", f"{url}/query")
 
 
-def push_graphs(quads: Iterable[Quad], url: str, state_dir: Path | None = None) -> dict[str, int]:
+def push_graphs(quads: Iterable[Quad | tuple[OxTerm, ...]], url: str, state_dir: Path | None = None) -> dict[str, int]:
     """Send the graph to the server at `url`, one named graph per document.
 
     Args:
-        quads: the graph's quads.
+        quads: the graph's quads, of rdflib or Oxigraph terms.
         url: the server (see the module's doc for the URL forms).
         state_dir: where to remember what was sent (None: send every graph).
 
@@ -88,8 +90,9 @@ def push_graphs(quads: Iterable[Quad], url: str, state_dir: Path | None = None) 
     """
     endpoints = Endpoints.of(url)
     graphs: dict[str, set[str]] = defaultdict(set)
+    text = _NTriplesTerms()
     for s, p, o, g in quads:
-        graphs[str(g)].add(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+        graphs[text.iri(g)].add(f"{text(s)} {text(p)} {text(o)} .\n")
     bodies = {g: "".join(sorted(lines)).encode("utf-8") for g, lines in graphs.items()}
     state_file = state_dir / f"remote-{hashlib.sha256(endpoints.store.encode()).hexdigest()[:16]}.json" \
         if state_dir is not None else None
@@ -108,6 +111,22 @@ def push_graphs(quads: Iterable[Quad], url: str, state_dir: Path | None = None) 
         counts["sent"] += 1
     _write_state(state_file, digests)
     return counts
+
+
+class _NTriplesTerms:
+    """Terms written as N-Triples, each distinct term once (rdflib's through Oxigraph's)."""
+
+    def __init__(self):
+        self._text: dict = {}
+
+    def __call__(self, term) -> str:
+        written = self._text.get(term)
+        if written is None:
+            written = self._text[term] = str(term if isinstance(term, (ox.NamedNode, ox.Literal)) else to_ox(term))
+        return written
+
+    def iri(self, term) -> str:
+        return term.value if isinstance(term, ox.NamedNode) else str(term)
 
 
 def remote_dataset(url: str) -> Dataset:

@@ -1,13 +1,19 @@
 """The store: an embedded, persistent Oxigraph store, spoken to through rdflib (oxrdflib).
 
 A build writes a complete new store beside the old one and swaps it in only when it is
-complete, so an interrupted build leaves the previous graph readable and unchanged.
+complete, so an interrupted build leaves the previous graph readable and unchanged. A
+rebuild need not write every quad again: `update_store` copies the previous store (hard
+links: its files are immutable) and rewrites only the named graphs whose quads changed,
+which `StoreState` tells, digest by digest, as long as the previous store is still the one
+it recorded.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,6 +24,9 @@ from kg.errors import StoreError
 from kg.rdf import Quad
 
 STORE_DIR = "store"
+#: A store rewritten graph by graph gains a few small files each time; past this many it
+#: is compacted (a store written anew has about ten).
+COMPACT_PAST_FILES = 64
 
 
 def write_store(quads: Iterable[Quad | ox.Quad], path: Path) -> int:
@@ -41,19 +50,121 @@ def write_store(quads: Iterable[Quad | ox.Quad], path: Path) -> int:
     return len(quads)
 
 
-def write_turtle(quads: Iterable[Quad | ox.Quad], target: Path) -> Path:
-    """Write the distinct triples of `quads` as Turtle with the cckg prefixes, atomically.
+def update_store(source: Path, path: Path, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> int:
+    """Write at `path` the store at `source` with its named `graphs` (IRIs) holding the
+    `quads` given for them instead (none: the graph is gone); `source` is left as it is.
+
+    Returns:
+        The number of quads added or removed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    ox.Store.read_only(str(source)).backup(str(staging))  # hard links to the immutable files
+    wanted: dict[ox.NamedNode, set[ox.Quad]] = {ox.NamedNode(g): set() for g in graphs}
+    for quad in quads:
+        wanted[quad.graph_name].add(quad)
+    store = ox.Store(str(staging))
+    changes = 0
+    for graph, new in wanted.items():
+        if not new:
+            if store.contains_named_graph(graph):
+                changes += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+                store.remove_graph(graph)  # its quads and its name, which a store written anew has not
+            continue
+        old = set(store.quads_for_pattern(None, None, None, graph))
+        for quad in old - new:
+            store.remove(quad)
+        added = new - old
+        store.extend(added)
+        changes += len(old - new) + len(added)
+    store.flush()
+    if sum(1 for f in os.scandir(staging) if f.name.endswith(".sst")) > COMPACT_PAST_FILES:
+        store.optimize()  # many small files after many rebuilds: merge them (a fifth of a second)
+    del store
+    _swap(staging, path)
+    return changes
+
+
+def write_turtle(quads: Iterable[Quad | ox.Quad | ox.Triple], target: Path, *, distinct: bool = False) -> Path:
+    """Write the distinct triples of `quads` (rdflib's or Oxigraph's, or Oxigraph triples),
+    in their order, as Turtle with the cckg prefixes, atomically.
 
     Oxigraph's serializer writes in one pass what rdflib's pretty printer takes a hundred
     times longer to lay out; the triples are the same.
+
+    Args:
+        quads: the quads or triples.
+        target: the file.
+        distinct: the triples are distinct already (none is looked for twice).
     """
     from kg.graph import PREFIXES
 
-    triples = dict.fromkeys(q.triple for q in to_ox_quads(quads))
+    triples = _ox_triples(quads) if distinct else dict.fromkeys(_ox_triples(quads))
     temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     ox.serialize(triples, str(temporary), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     os.replace(temporary, target)
     return target
+
+
+def _ox_triples(quads: Iterable) -> Iterator[ox.Triple]:
+    term = _rdflib_to_ox()
+    for quad in quads:
+        if isinstance(quad, ox.Triple):
+            yield quad
+        elif isinstance(quad, ox.Quad):
+            yield quad.triple
+        else:
+            yield ox.Triple(term(quad[0]), term(quad[1]), term(quad[2]))
+
+
+@dataclass
+class StoreState:
+    """What a store was written with: a digest of each named graph's quads (by graph IRI,
+    `kg.rdf.QuadSet.graph_digests`), and the store's files as they were when recorded (any
+    later write to the store changes them: `kg analyze` writing its scores back, say)."""
+
+    graphs: dict[str, str]
+    files: list | None = None
+
+    def changed(self, other: StoreState) -> set[str]:
+        """The graphs whose quads differ between the two states (or that only one has)."""
+        return {g for g in self.graphs.keys() | other.graphs.keys() if self.graphs.get(g) != other.graphs.get(g)}
+
+    def save(self, file: Path, store: Path) -> None:
+        """Record this state as that of the store at `store` now, atomically."""
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = file.with_name(f".{file.name}.tmp-{os.getpid()}")
+        temporary.write_text(json.dumps({"files": _store_files(store), "graphs": self.graphs}), encoding="utf-8")
+        os.replace(temporary, file)
+
+    @classmethod
+    def load(cls, file: Path, store: Path) -> StoreState | None:
+        """The state recorded in `file`, if the store at `store` is still as it was recorded."""
+        try:
+            saved = json.loads(file.read_text(encoding="utf-8"))
+            files = _store_files(store)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(saved, dict) or not files or saved.get("files") != files \
+                or not isinstance(saved.get("graphs"), dict):
+            return None
+        return cls(saved["graphs"], files)
+
+
+def _store_files(store: Path) -> list:
+    """The store's files (but its text log) with their sizes, and the store's identity.
+
+    RocksDB never rewrites a file in place: a write to the store makes new files (a
+    MANIFEST, a log) or lengthens its log, so the list changes with any write.
+    """
+    files: list = sorted([f.name, f.stat().st_size] for f in os.scandir(store)
+                         if f.is_file() and not f.name.startswith("LOG"))
+    identity = Path(store) / "IDENTITY"
+    if identity.is_file():
+        files.append(["IDENTITY", identity.read_text(encoding="utf-8", errors="replace")])
+    return files
 
 
 def _swap(staging: Path, path: Path) -> None:
@@ -87,7 +198,7 @@ def oxigraph_store(dataset: Dataset) -> ox.Store | None:
     return store._inner if isinstance(store, OxigraphStore) else None  # oxrdflib keeps it in `_inner`
 
 
-def memory_dataset(quads: Iterable[Quad]) -> Dataset:
+def memory_dataset(quads: Iterable[Quad | ox.Quad]) -> Dataset:
     """An in-memory Oxigraph-backed Dataset holding `quads` (for tests and notebooks)."""
     store = ox.Store()
     store.bulk_extend(to_ox_quads(quads))
@@ -103,6 +214,19 @@ def to_ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
         >>> str(q.object)
         '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
     """
+    term = _rdflib_to_ox()
+    converted = []
+    for quad in quads:
+        if isinstance(quad, ox.Quad):
+            converted.append(quad)
+            continue
+        s, p, o, g = quad
+        converted.append(ox.Quad(term(s), term(p), term(o), term(g)))
+    return converted
+
+
+def _rdflib_to_ox() -> Callable:
+    """A converter of rdflib terms to Oxigraph's, each distinct term converted once."""
     from oxrdflib._converter import to_ox
 
     terms: dict = {}
@@ -115,11 +239,4 @@ def to_ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
             converted = terms[key] = to_ox(value)
         return converted
 
-    converted = []
-    for quad in quads:
-        if isinstance(quad, ox.Quad):
-            converted.append(quad)
-            continue
-        s, p, o, g = quad
-        converted.append(ox.Quad(term(s), term(p), term(o), term(g)))
-    return converted
+    return term

@@ -97,3 +97,35 @@ def test_bound_values_cannot_change_the_query(seed_build):
     assert list(kg.query(graph, sparql, name='x" } ?c ?p ?o . { "')) == []
     with pytest.raises(QueryError):
         kg.query(graph, sparql, **{"c) {": "x"})
+
+
+def test_rulers_from_cached_words_are_those_spacy_builds(tmp_path):
+    """The rulers' matchers given the hashes of the phrases' words (kept on disk) hold what
+    spaCy's `add_patterns` puts in them, and parse the same."""
+    import kg.nlp
+    from kg.gazetteer import load_gazetteer
+    from kg.nlp import add_rulers, load_model
+
+    def rulers(nlp):
+        actors, titles = nlp.get_pipe("cckg_actor_ruler"), nlp.get_pipe("cckg_title_ruler")
+        return (actors.phrase_matcher.__reduce__()[1][1], dict(actors._ent_ids), actors.patterns, len(actors),
+                titles.phrase_matcher.__reduce__()[1][1], dict(titles._match_label_id_map), titles.patterns)
+
+    gaz = load_gazetteer()
+    spacys = load_model()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.nlp, "_can_add_hashes", lambda *_: False)
+        add_rulers(spacys, gaz)
+    cache = tmp_path / "words.json"
+    cold, warm = load_model(), load_model()
+    add_rulers(cold, gaz, token_cache=cache)  # tokenizes the phrases and keeps their words
+    assert cache.stat().st_size > 0
+    add_rulers(warm, gaz, token_cache=cache)  # reads them
+    assert rulers(spacys) == rulers(cold) == rulers(warm)
+    text = ("President Moon Jae-in of the Republic of Korea called Prime Minister Shinzo Abe; "
+            "the ROK and the People's Republic of China sent masks to the WHO and to Hubei province.")
+    def parsed(nlp):
+        doc = nlp(text)
+        return [(e.text, e.label_, e.ent_id_) for e in doc.ents], [(s.text, s.id_) for s in doc.spans["titles"]]
+    assert parsed(spacys) == parsed(warm)
+    assert parsed(warm)[0] and parsed(warm)[1]

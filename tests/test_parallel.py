@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import kg
-from kg.executors import _chunks, extract_stream
+from kg.executors import MIN_CHUNK_DOCUMENTS, _chunks, extract_stream
 from kg.extract import extract_document
 from kg.ingest import parse_text, read_documents
 
@@ -31,6 +31,8 @@ def test_chunks_cover_every_document_once(count, jobs):
     chunks = _chunks(documents, jobs)
     assert sorted(d.file_name for c in chunks for d in c) == sorted(d.file_name for d in documents)
     assert len(chunks) >= min(count, jobs)
+    sizes = [len(c) for c in chunks]
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] <= MIN_CHUNK_DOCUMENTS  # no long last chunk
 
 
 def test_dask_local_cluster_builds_the_same_graph(tmp_path):

@@ -10,6 +10,7 @@ from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
 import kg
+import kg.pipeline
 from kg.cli import app
 from kg.graph import KnowledgeGraph
 from kg.remote import Endpoints, push_graphs, remote_dataset
@@ -72,6 +73,27 @@ def test_build_to_the_server_reads_back_the_same_graph(server, tmp_path):
                                       "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.output.split() == ["d", "Japan"]
+
+
+def test_rebuild_sends_only_the_graphs_that_changed(server, tmp_path, monkeypatch):
+    sent = []
+    push = kg.pipeline.push_graphs
+
+    def counting(*args, **kwargs):
+        sent.append(push(*args, **kwargs))
+        return sent[-1]
+
+    monkeypatch.setattr(kg.pipeline, "push_graphs", counting)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Aid\n\nOn March 3, 2020, Japan donated 20,000 masks to China.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Aid\n\nGermany gave 5 million euros to Iran on March 10, 2020.\n", encoding="utf-8")
+    kg.build([folder], tmp_path / "out", formats=["nt"], store=server)
+    (folder / "b.txt").write_text("Aid\n\nGermany gave 6 million euros to Iran on March 10, 2020.\n", encoding="utf-8")
+    graph = kg.build([folder], tmp_path / "out", formats=["nt"], store=server)
+    assert sent[0]["sent"] == 4  # a's, b's, the actors' and the ontology's graphs
+    assert sent[1] == {"sent": 1, "unchanged": 3, "deleted": 1}  # b's graph (new text, new graph) and no other
+    assert count(server) == len(graph)
 
 
 @pytest.mark.parametrize("url, store, query", [
