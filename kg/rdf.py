@@ -610,25 +610,20 @@ class QuadSet:
         """How many distinct triples there are."""
         return len(self._triple_starts)
 
-    @cached_property
-    def _oxigraph(self) -> list[ox.Quad]:
-        term = self.terms.table
-        return [ox.Quad(term[s], term[p], term[o], term[g]) for s, p, o, g in self.quads]
+    def ox_quads(self, graphs: Iterable[str] | None = None) -> Iterator[ox.Quad]:
+        """The quads as Oxigraph's, only those of the named `graphs` (IRIs) if given.
 
-    def ox_quads(self, graphs: Iterable[str] | None = None) -> list[ox.Quad]:
-        """The quads as Oxigraph's, only those of the named `graphs` (IRIs) if given."""
-        if graphs is None:
-            return self._oxigraph
-        wanted = {f"<{g}>" for g in graphs}
-        if "_oxigraph" in self.__dict__:  # made already
-            return [quad for quad, key in zip(self._oxigraph, self.quads) if key[3] in wanted]
+        Made one at a time as they are read: an Oxigraph quad holds its own copy of its
+        terms, and a list of them all would be the largest thing a big build keeps."""
         term = self.terms.table
-        return [ox.Quad(term[s], term[p], term[o], term[g]) for s, p, o, g in self.quads if g in wanted]
+        wanted = None if graphs is None else {f"<{g}>" for g in graphs}
+        return (ox.Quad(term[s], term[p], term[o], term[g]) for s, p, o, g in self.quads
+                if wanted is None or g in wanted)
 
-    def ox_triples(self) -> list[ox.Triple]:
-        """The distinct triples as Oxigraph's, in order."""
-        quads = self._oxigraph  # an ox.Triple made from its terms costs more than one taken from an ox.Quad
-        return [quads[n].triple for n in self._triple_starts]
+    def ox_triples(self) -> Iterator[ox.Triple]:
+        """The distinct triples as Oxigraph's, in order, made one at a time."""
+        term, quads = self.terms.table, self.quads
+        return (ox.Triple(term[quads[n][0]], term[quads[n][1]], term[quads[n][2]]) for n in self._triple_starts)
 
     def oxigraph_terms(self) -> list[tuple[OxTerm, OxTerm, OxTerm, OxTerm]]:
         """The quads as tuples of Oxigraph terms."""

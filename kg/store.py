@@ -9,6 +9,7 @@ it recorded.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -24,6 +25,8 @@ from kg.errors import StoreError
 from kg.rdf import Quad
 
 STORE_DIR = "store"
+#: Quads given to the store's bulk loader at a time (its memory grows with what it is given).
+_LOAD_SLICE = 50_000
 #: A store rewritten graph by graph gains a few small files each time; past this many it
 #: is compacted (a store written anew has about ten).
 COMPACT_PAST_FILES = 64
@@ -41,13 +44,23 @@ def write_store(quads: Iterable[Quad | ox.Quad], path: Path) -> int:
     staging = path.with_name(f".{path.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     store = ox.Store(str(staging))
-    quads = to_ox_quads(quads)
-    store.bulk_extend(quads)
+    written = 0
+
+    def counted(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        nonlocal written
+        for quad in quads:
+            written += 1
+            yield quad
+
+    # in slices: the bulk loader holds (and sorts) all it is given in memory before writing
+    stream = counted(_as_ox_quads(quads))
+    while chunk := list(itertools.islice(stream, _LOAD_SLICE)):
+        store.bulk_extend(chunk)
     store.flush()
     store.optimize()
     del store
     _swap(staging, path)
-    return len(quads)
+    return written
 
 
 def update_store(source: Path, path: Path, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> int:
@@ -205,6 +218,17 @@ def memory_dataset(quads: Iterable[Quad | ox.Quad]) -> Dataset:
     return Dataset(store=OxigraphStore(store=store), default_union=True)
 
 
+def _as_ox_quads(quads: Iterable[Quad | ox.Quad]) -> Iterator[ox.Quad]:
+    """`to_ox_quads`, one quad at a time."""
+    term = _rdflib_to_ox()
+    for quad in quads:
+        if isinstance(quad, ox.Quad):
+            yield quad
+        else:
+            s, p, o, g = quad
+            yield ox.Quad(term(s), term(p), term(o), term(g))
+
+
 def to_ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
     """rdflib quads as Oxigraph quads, each distinct term converted once (IRIs repeat a lot).
 
@@ -214,15 +238,7 @@ def to_ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
         >>> str(q.object)
         '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
     """
-    term = _rdflib_to_ox()
-    converted = []
-    for quad in quads:
-        if isinstance(quad, ox.Quad):
-            converted.append(quad)
-            continue
-        s, p, o, g = quad
-        converted.append(ox.Quad(term(s), term(p), term(o), term(g)))
-    return converted
+    return list(_as_ox_quads(quads))
 
 
 def _rdflib_to_ox() -> Callable:

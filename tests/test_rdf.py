@@ -121,7 +121,7 @@ def test_oxigraph_quads_are_the_rdflib_quads():
     assert quads.rdflib_quads() == sorted(rdflib_quads, key=lambda q: tuple(t.n3() for t in q))
     expected = list(dict.fromkeys(q[:3] for q in quads.rdflib_quads()))
     assert len(quads.triples) == len(expected) == len({q[:3] for q in rdflib_quads})
-    assert quads.ox_triples() == [ox.Triple(*map(to_ox, triple)) for triple in expected]
+    assert list(quads.ox_triples()) == [ox.Triple(*map(to_ox, triple)) for triple in expected]
     assert set(quads.graph_digests) == {str(q[3]) for q in rdflib_quads}
 
 
