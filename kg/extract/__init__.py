@@ -68,10 +68,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
 def _domestic(donor, recipient, reader: ActorReader) -> bool:
     """True for a transfer within one country ("the Chinese government gave to the Red Cross
     Society of China"): no cooperation between countries."""
-    if donor.key == recipient.key:
-        return True
-    home, host = reader.country_of(donor), reader.country_of(recipient)
-    return home is not None and host is not None and home.key == host.key
+    return reader.side(donor) == reader.side(recipient)
 
 
 def sentence_date(sent: Span, year: int | None, published: str | None = None) -> str | None:

@@ -136,6 +136,10 @@ class ActorReader:
             return self.gaz.actors.get(f"country:{actor.iso3}")
         return None
 
+    def side(self, actor: ActorRef) -> str:
+        """The key of the party an actor acts for: its country, or itself when of none."""
+        return (self.country_of(actor) or actor).key
+
     def place(self, head: Token) -> ActorRef | None:
         """The country of a place: "arrived in Islamabad", "landed at an air base near Rome"."""
         actor = self.actor(head)

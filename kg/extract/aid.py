@@ -264,7 +264,7 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
             frame.recipients = reader.actors(dative) or frame.recipients
     if not frame.recipients and not passive:
         # "donated test reagents, shared experience, and helped Japan and the ROK source supplies"
-        helped = [o for other in _coordinated(verb) if other.lemma_.lower() in HELP_VERBS for o in (
+        helped = [o for other in verb.conjuncts if other.lemma_.lower() in HELP_VERBS for o in (
             *(c for c in other.children if c.dep_ == "dobj"),  # "helped Japan"
             *(s for c in other.children if c.dep_ in {"ccomp", "xcomp"} for s in c.children if s.dep_ == "nsubj"))]
         frame.recipients = [a for o in helped for a in reader.actors(o)]
@@ -278,14 +278,6 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb):
         frame.recipients = [UNSTATED_RECIPIENT]  # "Laos donated US$700,000": see `place_open_acts`
     return frame if frame.donors and frame.recipients else None
-
-
-def _coordinated(verb: Token) -> list[Token]:
-    """The verbs coordinated with `verb` ("donated ..., shared ... and helped ..."), but itself."""
-    first = verb
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
-    return [v for v in (first, *first.conjuncts) if v.i != verb.i]
 
 
 def _enclosing_recipients(verb: Token, reader: ActorReader) -> list[ActorRef]:
@@ -379,18 +371,13 @@ def _carry_over(frame: _Frame, passive: bool, reader: ActorReader) -> None:
         return
     last_recipient, last_donor = reader.context.last_recipient, reader.context.last_donor
     if not frame.recipients and last_recipient is not None and last_donor is not None and frame.donors \
-            and all(_side(d, reader) == _side(last_donor, reader) for d in frame.donors) \
-            and all(_side(d, reader) != _side(last_recipient, reader) for d in frame.donors):
+            and all(reader.side(d) == reader.side(last_donor) for d in frame.donors) \
+            and all(reader.side(d) != reader.side(last_recipient) for d in frame.donors):
         # the same donor, or one of its country ("China sent ... to Pakistan. Xinjiang sent supplies.")
         frame.recipients, frame.carried = [last_recipient], True
     elif passive and not frame.donors and frame.recipients and last_donor is not None \
             and all(r.key != last_donor.key for r in frame.recipients):
         frame.donors, frame.carried = [last_donor], True
-
-
-def _side(actor: ActorRef, reader: ActorReader) -> str:
-    """The country an actor acts for (itself when it is none's)."""
-    return (reader.country_of(actor) or actor).key
 
 
 def _receive(verb: Token, reader: ActorReader) -> _Frame | None:

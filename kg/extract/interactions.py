@@ -109,23 +109,25 @@ def _callees(verb: Token, reader: ActorReader) -> list[ActorRef]:
 def _persons_in_subject(trigger: Token, reader: ActorReader) -> list[ActorRef]:
     """Every named person in the subject of a trigger's clause, however the parser hangs
     them: "President X and Foreign Minister Y have thanked China" is said by both."""
-    verb = trigger
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
-        verb = verb.head
     found: dict[str, ActorRef] = {}
-    for subject in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+    for subject in (c for c in _clause_verb(trigger).children if c.dep_ in {"nsubj", "nsubjpass"}):
         for token in subject.subtree:
             if token.ent_type_ == "PERSON" and (actor := reader.actor(token)) is not None and actor.kind == "person":
                 found.setdefault(actor.key, actor)
     return list(found.values())
 
 
-def _clause_subjects(trigger: Token, reader: ActorReader) -> list[ActorRef]:
-    """The actors of the subject of the clause a trigger word belongs to."""
+def _clause_verb(trigger: Token) -> Token:
+    """The verb of the clause a trigger word belongs to (the word itself if a verb)."""
     verb = trigger
     while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
         verb = verb.head
-    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return verb
+
+
+def _clause_subjects(trigger: Token, reader: ActorReader) -> list[ActorRef]:
+    """The actors of the subject of the clause a trigger word belongs to."""
+    subjects = [c for c in _clause_verb(trigger).children if c.dep_ in {"nsubj", "nsubjpass"}]
     return reader.actors(subjects[0]) if subjects else []
 
 
