@@ -90,6 +90,20 @@ def _entry_points_by_group() -> Iterator[None]:
         catalogue.AVAILABLE_ENTRY_POINTS = available
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: while tens of thousands of objects are made and
+    kept (a pipeline, a graph), it would walk them (and everything else alive) again and
+    again for nothing. A threshold of 0 holds even when a library calls `gc.enable`
+    meanwhile (srsly does, while a pipeline loads)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
     """The English pipeline with the cckg rulers, loaded once per process.
@@ -99,13 +113,9 @@ def load_pipeline() -> Language:
     then moved out of its way (`gc.freeze`), so later collections, and forked workers,
     leave them alone.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(0)  # no automatic collection (srsly turns the collector back on with gc.enable)
-    try:
+    with collector_paused():
         nlp = load_model()
         add_rulers(nlp, load_gazetteer())
-    finally:
-        gc.set_threshold(*thresholds)
     gc.freeze()
     return nlp
 

@@ -1,11 +1,9 @@
 """The build: ingest -> nlp -> extract -> resolve -> rdf -> store, end to end."""
 from __future__ import annotations
 
-import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from kg.executors import extract_all
 from kg.graph import BuildSummary, KnowledgeGraph, write_exports
 from kg.errors import InputError, RejectedInput
 from kg.ingest import read_documents, split_copies
+from kg.nlp import collector_paused
 from kg.publish import begin, build_lock, publish, recover
 from kg.rdf import build_quads
 from kg.remote import push_graphs, remote_dataset
@@ -111,7 +110,7 @@ def _build(all_documents: list[SourceDocument], out_dir: Path | None, formats: l
         cache.keep_only(documents)
     # what follows makes tens of thousands of objects to keep and no garbage cycles: the
     # cyclic collector would walk them (and all else alive) again and again for nothing
-    with _collector_paused():
+    with collector_paused():
         resolved = resolve([facts[d] for d in documents])
         del facts
         quads = build_quads(resolved, copies)
@@ -156,18 +155,6 @@ def _unchanged_build(cache: FactCache, out_dir: Path, documents: list[SourceDocu
     graph = KnowledgeGraph.open(out_dir)
     graph.summary = BuildSummary(**{**saved, "extracted": 0})
     return graph
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: while tens of thousands of objects are made and
-    kept, it would walk them (and everything else alive) again and again for nothing."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(0)  # no automatic collection, whoever calls gc.enable meanwhile
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _report(progress: Progress | None, done: int, total: int, name: str) -> None:

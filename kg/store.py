@@ -40,22 +40,14 @@ def write_store(quads: Iterable[Quad | ox.Quad], path: Path) -> int:
         The number of quads written.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = _staging(path)
     store = ox.Store(str(staging))
     written = 0
-
-    def counted(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-        nonlocal written
-        for quad in quads:
-            written += 1
-            yield quad
-
     # in slices: the bulk loader holds (and sorts) all it is given in memory before writing
-    stream = counted(_as_ox_quads(quads))
+    stream = _as_ox_quads(quads)
     while chunk := list(itertools.islice(stream, _LOAD_SLICE)):
         store.bulk_extend(chunk)
+        written += len(chunk)
     store.flush()
     store.optimize()
     del store
@@ -71,9 +63,7 @@ def update_store(source: Path, path: Path, quads: Iterable[ox.Quad], graphs: Ite
         The number of quads added or removed.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = _staging(path)
     ox.Store.read_only(str(source)).backup(str(staging))  # hard links to the immutable files
     wanted: dict[ox.NamedNode, set[ox.Quad]] = {ox.NamedNode(g): set() for g in graphs}
     for quad in quads:
@@ -178,6 +168,14 @@ def _store_files(store: Path) -> list:
     if identity.is_file():
         files.append(["IDENTITY", identity.read_text(encoding="utf-8", errors="replace")])
     return files
+
+
+def _staging(path: Path) -> Path:
+    """An empty place beside `path` to build a store in, swapped in when done (`_swap`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    return staging
 
 
 def _swap(staging: Path, path: Path) -> None:
