@@ -111,8 +111,10 @@ const cckgNetwork = (() => {
     const network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: { enabled: false } });
+      // fit() only asks for a redraw: the page is ready once the fitted network is on the canvas
+      network.once("afterDrawing", () => { window.cckgReady = true; });
       network.fit();
-      window.cckgReady = true;
+      network.redraw();
     });
     buildLegend(nodes, edges);
     buildFilters(nodes, edges, network);
