@@ -425,8 +425,9 @@ def aid_flow_iri(flow: AidFlow) -> URIRef:
 def _aid_flow_iri(flow: AidFlow) -> str:
     first = flow.evidence[0]
     # a second act between the same pair in one sentence ("donated US$1 million and sent a
-    # team") is the first one's IRI numbered: ".../aid/<digest>-2"
-    suffix = f"-{flow.act + 1}" if flow.act else ""
+    # team") is the first one's IRI numbered: ".../aid/<digest>_2"; "_" sorts after the "/"
+    # of the first act's items, so a sorted listing (kg.ttl) keeps the acts in the sentence's order
+    suffix = f"_{flow.act + 1}" if flow.act else ""
     return f"{_ID}aid/{_digest(flow.donor.key, flow.recipient.key, first.content_hash, first.start)}{suffix}"
 
 
