@@ -41,7 +41,7 @@ def extract_stream(documents: Iterable[SourceDocument], nlp: Language, *,
     documents = list(documents)
     if not documents:
         return
-    texts = ((paragraph_text(d, p.start, p.end), None) for d in documents for p in d.paragraphs)
+    texts = ((paragraph_text(d, p), None) for d in documents for p in d.paragraphs)
     parsed = (doc for doc, _ in nlp.pipe(texts, as_tuples=True, batch_size=batch_size))
     for document in documents:
         yield extract_document(document, _Parsed(parsed, len(document.paragraphs)))

@@ -347,11 +347,32 @@ def _split(text: str) -> tuple[list[Paragraph], list[str], list[str]]:
             end = lines[i][1]
             i += 1
         line = text[start:end]
-        if _is_prose(line):
+        if text[start].islower() and (cut := _cut_by_page_break(text, paragraphs, start)) is not None:
+            before = paragraphs[cut]
+            paragraphs[cut] = Paragraph(before.start, end, before.breaks + ((before.end, start),))
+        elif _is_prose(line):
             paragraphs.append(Paragraph(start, end))
         else:
             headings.append(" ".join(line.split()))
     return paragraphs, headings, cited
+
+
+#: How far back a line starting in lower case looks for the paragraph it finishes: past
+#: this many paragraphs (a page's captions) and characters (its footnotes and captions).
+_PAGE_BREAK_PARAGRAPHS = 3
+_PAGE_BREAK_CHARS = 2500
+
+
+def _cut_by_page_break(text: str, paragraphs: list[Paragraph], start: int) -> int | None:
+    """The index of the paragraph that a line starting in lower case at `start` finishes:
+    the nearest one before it left without its final punctuation by a page break."""
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - _PAGE_BREAK_PARAGRAPHS), -1):
+        paragraph = paragraphs[index]
+        if start - paragraph.end > _PAGE_BREAK_CHARS:
+            return None
+        if not _TERMINAL.search(text[paragraph.start:paragraph.end]):
+            return index
+    return None
 
 
 def _is_latin(line: str) -> bool:

@@ -30,10 +30,15 @@ DELIVERED, PLEDGED = "delivered", "pledged"
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of prose in a document, as character offsets into the document's text."""
+    """A run of prose in a document, as character offsets into the document's text.
+
+    A paragraph cut by a page break goes on after the page's footnotes and captions: those
+    stretches between its halves are its `breaks`, never read as part of it.
+    """
 
     start: int
     end: int
+    breaks: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

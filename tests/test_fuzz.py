@@ -79,12 +79,19 @@ def mixed_text(draw, *, noise_weight: int = 1) -> str:
 
 
 def check_document(doc: SourceDocument) -> None:
-    """Paragraphs lie in the text, in order, apart, and start and end on no space."""
-    end = 0
+    """Paragraphs lie in the text, in order, apart (but for what lies in the break a page
+    makes in one), and start and end on no space; so do the parts a break leaves."""
+    end, breaks = 0, []
     for paragraph in doc.paragraphs:
-        assert end <= paragraph.start < paragraph.end <= len(doc.text)
-        assert not doc.text[paragraph.start].isspace() and not doc.text[paragraph.end - 1].isspace()
-        end = paragraph.end
+        inside_a_break = any(start <= paragraph.start and paragraph.end <= stop for start, stop in breaks)
+        assert inside_a_break or end <= paragraph.start
+        assert paragraph.start < paragraph.end <= len(doc.text)
+        edges = [paragraph.start, *(i for b in paragraph.breaks for i in b), paragraph.end]
+        assert edges == sorted(edges)
+        for start, stop in zip(edges[::2], edges[1::2]):  # the parts of the paragraph
+            assert start < stop and not doc.text[start].isspace() and not doc.text[stop - 1].isspace()
+        if not inside_a_break:
+            end, breaks = paragraph.end, list(paragraph.breaks)
 
 
 def check_evidence(doc: SourceDocument, evidence: tuple[Evidence, ...]) -> None:

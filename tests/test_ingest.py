@@ -34,6 +34,36 @@ def test_prose_paragraphs_skip_furniture():
     ]
 
 
+PAGE_BREAK = """Aid news of the week
+
+Ruritania fought its own outbreak for weeks without any help. Even so, its government gathered
+
+¹ Ministry statement, March 1, 2021, https://example.org/statement.html.
+
+A photo caption between the pages of the report.
+
+protective suits from its hospitals and delivered them to Freedonia on Monday. More would follow.
+"""
+
+
+def test_a_sentence_cut_by_a_page_break_is_one_paragraph_with_the_page_between():
+    doc = parse_text(PAGE_BREAK, "a.txt")
+    joined, caption = doc.paragraphs
+    text = doc.text[joined.start:joined.end]
+    assert text.startswith("Ruritania fought") and text.endswith("More would follow.")
+    [(start, end)] = joined.breaks
+    assert doc.text[start:end].strip().startswith("¹ Ministry statement")
+    assert start < caption.start < caption.end < end
+    assert doc.cited_sources == ("https://example.org/statement.html",)
+
+
+def test_only_a_paragraph_left_unfinished_goes_on_after_a_page_break():
+    finished = PAGE_BREAK.replace("its government gathered\n", "its government gave.\n")
+    doc = parse_text(finished, "a.txt")
+    assert all(not p.breaks for p in doc.paragraphs)
+    assert paragraphs(doc)[-1].startswith("protective suits from its hospitals")
+
+
 def test_footnote_urls_become_cited_sources():
     assert parse_text(ARTICLE, "a.txt").cited_sources == ("https://example.org/statement.html",)
 

@@ -20,7 +20,7 @@ from kg.extract.aid import extract_aid_flows, extract_commercial_flows, place_op
 from kg.extract.interactions import extract_interactions
 from kg.extract.parsed import sentence_entities
 from kg.extract.quantities import parse_date, shift_date, weekday_date
-from kg.types import DocumentFacts, Evidence, SourceDocument
+from kg.types import DocumentFacts, Evidence, Paragraph, SourceDocument
 
 __all__ = ["extract_document", "sentence_date"]
 
@@ -34,7 +34,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
     reader.context.year = document.year
     flows, interactions, positions, trade = [], [], [], []
     sentences = 0
-    texts = (_paragraph_text(document, p.start, p.end) for p in document.paragraphs)
+    texts = (_paragraph_text(document, p) for p in document.paragraphs)
     date = None
     for paragraph, parsed in zip(document.paragraphs, nlp.pipe(texts, batch_size=batch_size)):
         first = document.text[paragraph.start]
@@ -48,7 +48,7 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
                 continue
             sentences += 1
             count_countries(sent, reader)
-            evidence = _evidence(document, paragraph.start, sent)
+            evidence = _evidence(document, paragraph, sent)
             date = sentence_date(sent, document.year, document.date) or shift_date(date, sent.text) or date
             found_positions = list(extract_positions(sent, reader, evidence))
             positions.extend(found_positions)
@@ -83,25 +83,39 @@ def sentence_date(sent: Span, year: int | None, published: str | None = None) ->
 
 
 _FOOTNOTE_STARTS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰")
-_FOOTNOTE_MARKS = str.maketrans({c: " " for c in "\n¹²³⁴⁵⁶⁷⁸⁹⁰"})
+#: The fewest words a sentence's part before a page break needs to stand for the sentence.
+_BEGINNING_WORDS = 6
+#: Read as spaces: line breaks, footnote marks and Markdown emphasis ("**X offered ...**").
+_PARSED_AS_SPACES = str.maketrans({c: " " for c in "\n¹²³⁴⁵⁶⁷⁸⁹⁰*"})
 
 
 #: A news dateline opening a paragraph: "BEIJING, May 17 (Xinhua) -- ", "TOKYO (Reuters) - ".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,[^()\n]{0,40})?(?:\s*\([A-Za-z .]{2,30}\))?\s*[-–—]{1,2}\s+")
 
 
-def _paragraph_text(document: SourceDocument, start: int, end: int) -> str:
+def _paragraph_text(document: SourceDocument, paragraph: Paragraph) -> str:
     # a line break inside a paragraph is only the page's width, a footnote mark glued to a
-    # full stop hides the sentence end from the parser, and a dateline is no part of the
-    # first sentence: all are parsed as spaces (same length, so offsets still hold)
-    text = document.text[start:end].translate(_FOOTNOTE_MARKS)
+    # full stop hides the sentence end from the parser, Markdown's emphasis is no word, a
+    # dateline is no part of the first sentence, and a page's footnotes and captions are no
+    # part of the sentence they cut: all are parsed as spaces (same length, offsets hold)
+    start = paragraph.start
+    text = document.text[start:paragraph.end].translate(_PARSED_AS_SPACES)
+    for break_start, break_end in paragraph.breaks:
+        text = text[:break_start - start] + " " * (break_end - break_start) + text[break_end - start:]
     dateline = _DATELINE.match(text)
     return " " * dateline.end() + text[dateline.end():] if dateline else text
 
 
-def _evidence(document: SourceDocument, offset: int, sent: Span) -> Evidence:
-    start = offset + sent.start_char
-    end = offset + sent.end_char
+def _evidence(document: SourceDocument, paragraph: Paragraph, sent: Span) -> Evidence:
+    start = paragraph.start + sent.start_char
+    end = paragraph.start + sent.end_char
+    for break_start, break_end in paragraph.breaks:
+        if start < break_start and break_end < end:
+            # a sentence cut by a page break (the text between its parts is the page's
+            # footnotes): its beginning stands for it, unless a few words are all it holds
+            # ("It also brought ... | together from the hospitals and delivered to China ...")
+            beginning = document.text[start:break_start]
+            start, end = (start, break_start) if len(beginning.split()) >= _BEGINNING_WORDS else (break_end, end)
     while end > start and document.text[end - 1].isspace():
         end -= 1
     return Evidence(file_name=document.file_name, content_hash=document.content_hash,

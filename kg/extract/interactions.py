@@ -147,7 +147,7 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
             match = pattern.search(lowered) if phrase in lowered else None
             if match:
                 token = sent.char_span(match.start(), match.end(), alignment_mode="expand")
-                if token is not None:
+                if token is not None and not _one_way_or_another(token.root):
                     found.append((kind, token.root))
                     used.update(range(token.start, token.end))
                     break
@@ -157,7 +157,7 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                 words_of_pos = words.get("verbs", []) if pos == "VERB" else words.get("nouns", [])
                 if token.i in used or (lemma not in words_of_pos and not (pos == "VERB" and lemma in calling)):
                     continue
-                if any(c.dep_ == "neg" for c in token.children):
+                if any(c.dep_ == "neg" for c in token.children) or _one_way_or_another(token):
                     continue
                 if kind == "phone_call" and pos == "NOUN" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
                     continue  # "calls for cooperation" are appeals
@@ -169,6 +169,15 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                     used.add(token.i)
                     break
     return found
+
+
+def _one_way_or_another(token: Token) -> bool:
+    """A means of contact named as one of alternatives ("voiced support by correspondence or
+    phone calls", "via phone or other means") tells how words went, not one contact."""
+    while token.dep_ == "compound":  # "phone" of "phone calls"
+        token = token.head
+    first = token.head if token.dep_ == "conj" else token
+    return token.pos_ == "NOUN" and any(c.dep_ == "cc" and c.lower_ == "or" for c in first.children)
 
 
 @lru_cache(maxsize=None)

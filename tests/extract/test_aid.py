@@ -174,6 +174,33 @@ def test_nothing_carries_across_paragraphs(nlp):
     assert summary(flows) == [("Norway", "Peru", "delivered")]
 
 
+CUT_BY_A_PAGE = """Aid news of the week
+
+Norway fought its own outbreak for weeks without any help from abroad. {beginning}
+
+¹ Ministry statement, March 1, 2021, https://example.org/statement.html.
+
+A photo caption between the pages of the report.
+
+protective suits from its hospitals and delivered them to Peru on Monday. More would follow.
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("beginning, cited", [
+    # the sentence's beginning stands for it...
+    ("Even so, the Norwegian government quickly gathered", "Even so, the Norwegian government quickly gathered"),
+    # ...unless a few words are all it holds
+    ("Then it also gathered", "protective suits from its hospitals and delivered them to Peru on Monday."),
+])
+def test_a_sentence_cut_by_a_page_break_is_read_whole_and_cited_by_one_part(nlp, beginning, cited):
+    doc = parse_text(CUT_BY_A_PAGE.format(beginning=beginning), "case.txt", {"date": "2021-03-02"})
+    [flow] = extract_document(doc, nlp).aid_flows
+    assert (flow.donor.label, flow.recipient.label, flow.date) == ("Norway", "Peru", "2021-03-01")
+    [evidence] = flow.evidence
+    assert evidence.text == cited == doc.text[evidence.start:evidence.end]
+
+
 ITALY_REPORT = ("Italy fought the virus alone for weeks. By March, Italy had more cases than any other "
                 "country in Europe, and Italian hospitals in Lombardy were full.\n\n"
                 "The Albanian government donated 30 doctors and nurses. Italian companies donated a million masks.\n\n"

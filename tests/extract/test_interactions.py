@@ -136,6 +136,21 @@ def test_sympathy_offered_in_a_call_is_part_of_the_call(nlp):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, kinds", [
+    ("**Kenyan President Uhuru Kenyatta offered sympathy to Ugandan President Yoweri Museveni** by phone.",
+     {"phone_call"}),
+    ("Colombian President Ivan Duque expressed support for Bolivia by phone.", {"phone_call"}),
+    ("The Chilean government voiced sympathy and support to Peru by letters or phone calls.",
+     {"statement_of_support"}),
+    ("Colombian President Ivan Duque expressed support for Bolivia via phone or other means.",
+     {"statement_of_support"}),
+])
+def test_a_means_of_contact_is_a_contact_only_when_it_is_one(nlp, text, kinds):
+    # a call by phone is one; "by letters or phone calls" only tells how words of support went
+    assert {i.kind for i in interactions_of(nlp, text)} == kinds
+
+
+@pytest.mark.slow
 def test_each_speaker_of_a_joint_thanks_states_it(nlp):
     text = "Peruvian President Martin Vizcarra and Foreign Minister Gustavo Meza-Cuadra have thanked Chile for its support."
     statements = [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"]
