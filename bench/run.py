@@ -69,7 +69,7 @@ def child_speed(corpus: str, out: str, repeat: int) -> dict:
 
     nlp = load_pipeline()
     documents = read_documents([corpus])
-    texts = [_paragraph_text(d, p.start, p.end) for d in documents for p in d.paragraphs]
+    texts = [_paragraph_text(d, p) for d in documents for p in d.paragraphs]
     deque(nlp.pipe(texts[:20]), maxlen=0)  # warm up
     bare, build = [], []
     for _ in range(repeat):
