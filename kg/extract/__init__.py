@@ -83,8 +83,8 @@ def sentence_date(sent: Span, year: int | None, published: str | None = None) ->
 
 
 _FOOTNOTE_STARTS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰")
-#: The fewest words a sentence's part before a page break needs to stand for the sentence.
-_BEGINNING_WORDS = 6
+#: The fewest words a part of a sentence cut by a page break needs to stand for the sentence.
+_PART_WORDS = 6
 #: Read as spaces: line breaks, footnote marks and Markdown emphasis ("**X offered ...**").
 _PARSED_AS_SPACES = str.maketrans({c: " " for c in "\n¹²³⁴⁵⁶⁷⁸⁹⁰*"})
 
@@ -112,10 +112,13 @@ def _evidence(document: SourceDocument, paragraph: Paragraph, sent: Span) -> Evi
     for break_start, break_end in paragraph.breaks:
         if start < break_start and break_end < end:
             # a sentence cut by a page break (the text between its parts is the page's
-            # footnotes): its beginning stands for it, unless a few words are all it holds
-            # ("It also brought ... | together from the hospitals and delivered to China ...")
-            beginning = document.text[start:break_start]
-            start, end = (start, break_start) if len(beginning.split()) >= _BEGINNING_WORDS else (break_end, end)
+            # footnotes): the part with its main verb stands for it, unless a few words are
+            # all that part holds ("It also brought | together from the hospitals and delivered ...")
+            parts = [(start, break_start), (break_end, end)]
+            main = 0 if paragraph.start + sent.root.idx < break_start else 1
+            if len(document.text[slice(*parts[main])].split()) < _PART_WORDS:
+                main = 1 - main
+            start, end = parts[main]
     while end > start and document.text[end - 1].isspace():
         end -= 1
     return Evidence(file_name=document.file_name, content_hash=document.content_hash,

@@ -221,6 +221,9 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         if verb.dep_ in {"acl", "amod"}:
             things.append(verb.head)
         frame.things = things
+        if not frame.donors and names_aid(things, reader.gaz):
+            # "China's treatment guidelines are sent to Iran": whose aid it is gives it
+            frame.donors = [a for thing in things for c in thing.children if c.dep_ == "poss" for a in reader.actors(c)]
     else:
         # active: the subject gives the object (or what the object carries: "sent planes carrying doctors")
         frame.donors = subject_actors(verb, reader)
