@@ -34,6 +34,7 @@ CASES = [
     # agentless passive: whose aid it is gives it ("Iran's letter" is no aid)
     ("Germany's ventilators were flown to Italy on April 2.", [("Germany", "Italy", "delivered")]),
     ("Iran's letter was sent to China on April 2.", []),
+    ("Italy's latest versions of its treatment guidelines were sent to Spain.", [("Italy", "Spain", "delivered")]),
     # recipient first
     ("Chile received 500 oxygen concentrators from Canada.", [("Canada", "Chile", "delivered")]),
     # arrival
