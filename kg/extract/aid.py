@@ -228,6 +228,12 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         # active: the subject gives the object (or what the object carries: "sent planes carrying doctors")
         frame.donors = subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in OBJECTS]
+        sources = [a for thing in frame.things for c in thing.children if c.dep_ == "prep" and c.lower_ == "from"
+                   for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+        if sources and all(reader.side(a) != reader.side(d) for a in sources for d in frame.donors):
+            # "vowed assistance from Russia's authorities": whom it comes from gives it (a
+            # place of the giver's own country is only where it came from: "doctors from Hubei")
+            frame.donors = sources
     frame.recipients = recipients_of(verb, frame.things, reader)
     if passive and not frame.donors and verb.dep_ == "acl":
         # "a Chinese team of medical experts sent to support Iraq": the team's country sends
@@ -278,7 +284,7 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not names_aid(frame.things, gaz):
         return None
     _carry_over(frame, passive, reader)
-    if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb):
+    if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb, gaz):
         frame.recipients = [UNSTATED_RECIPIENT]  # "Laos donated US$700,000": see `place_open_acts`
     return frame if frame.donors and frame.recipients else None
 
@@ -345,11 +351,17 @@ def _helped(verb: Token, reader: ActorReader) -> list[ActorRef]:
     return [a for subject in subjects for a in reader.actors(subject)]
 
 
-def _says_no_recipient(verb: Token) -> bool:
+def _says_no_recipient(verb: Token, gaz: Gazetteer) -> bool:
     """An act with its own subject or agent and no phrase naming a recipient, actor or not
     ("offered assistance to their sister cities" names one)."""
-    # a verb joined to one with a subject shares it: "Laos donated cash and sent supplies"
-    giver = verb.head if verb.dep_ == "conj" else verb
+    giver = verb
+    for _ in range(3):
+        if any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in giver.children):
+            break
+        if giver.dep_ == "conj":
+            giver = giver.head  # a verb joined to one with a subject shares it: "Laos donated cash and sent supplies"
+        elif giver.dep_ == "acl" and giver.head.lemma_.lower() in gaz.words("pledge_markers"):
+            giver = giver.head.head  # "stated their willingness to offer support"
     own_giver = any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in giver.children)
     return own_giver and not any(p.lower_ in RECIPIENT_PREPS for p in preps_of(verb))
 
@@ -447,6 +459,14 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     holders = [noun, noun.head] if noun.dep_ in OBJECTS else [noun]
     recipients = [a for c in preps_of(*holders) if c.lower_ in RECIPIENT_PREPS
                   for p in c.children if p.dep_ == "pobj" for a in recipient_actors(p, reader)]
+    light = noun.dep_ in OBJECTS and governor.lemma_.lower() in gaz.words("light_give_verbs")
+    if light and not recipients:
+        # "made donations, giving strong support to China's fight": whom the giving helps
+        recipients = [a for c in governor.children if c.dep_ == "advcl" and c.tag_ == "VBG"
+                      for a in recipients_of(c, [o for o in c.children if o.dep_ in OBJECTS], reader)]
+    if light and not recipients and _says_no_recipient(governor, gaz) and not any(
+            p.lower_ in RECIPIENT_PREPS for p in preps_of(noun)):  # "a contribution to securing victory"
+        recipients = [UNSTATED_RECIPIENT]  # "Myanmar made cash donations": see `place_open_acts`
     if not recipients:
         return _copula_gift(noun, reader)
     frame.recipients = recipients

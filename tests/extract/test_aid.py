@@ -35,10 +35,17 @@ CASES = [
     ("Germany's ventilators were flown to Italy on April 2.", [("Germany", "Italy", "delivered")]),
     ("Iran's letter was sent to China on April 2.", []),
     ("Italy's latest versions of its treatment guidelines were sent to Spain.", [("Italy", "Spain", "delivered")]),
+    # whom a gift helps, told by a participle beside it
+    ("Norway made large donations, giving strong support to Peru's fight against the virus.",
+     [("Norway", "Peru", "delivered")]),
+    ("Norway and Peru should make a joint contribution to defeating the virus.", []),
+    # a place of the giver's own country is only where the gift came from
+    ("The Chinese government sent 200 doctors from Sichuan to Italy.", [("China", "Italy", "delivered")]),
     # recipient first
     ("Chile received 500 oxygen concentrators from Canada.", [("Canada", "Chile", "delivered")]),
     # arrival
     ("A Cuban medical team arrived in Rome on March 22.", [("Cuba", "Italy", "delivered")]),
+    ("A team of Cuban doctors came to Andorra on March 29.", [("Cuba", "Andorra", "delivered")]),
     # pledges
     ("Australia will provide vaccines to Fiji.", [("Australia", "Fiji", "pledged")]),
     ("Turkey stands ready to provide assistance to Iraq.", [("Turkey", "Iraq", "pledged")]),
@@ -211,6 +218,20 @@ ITALY_REPORT = ("Italy fought the virus alone for weeks. By March, Italy had mor
                 "country in Europe, and Italian hospitals in Lombardy were full.\n\n"
                 "The Albanian government donated 30 doctors and nurses. Italian companies donated a million masks.\n\n"
                 "Rome thanked Italy's friends.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence, flow", [
+    ("The Albanian government made large cash donations.", ("Albania", "Italy", "delivered")),
+    ("Albanian Prime Minister Edi Rama praised Italian doctors and stated his willingness to offer medical assistance.",
+     ("Albania", "Italy", "pledged")),
+    # whom the aid comes from gives it
+    ("Peru's leader welcomed the news and pledged quick assistance from Albania's government.",
+     ("Albania", "Italy", "pledged")),
+])
+def test_more_acts_with_no_recipient_in_a_report_about_one_country(nlp, sentence, flow):
+    report = ITALY_REPORT.split("\n\n")[0] + "\n\n" + sentence
+    assert summary(flows_of(nlp, report)) == [flow]
 
 
 @pytest.mark.slow
