@@ -415,11 +415,16 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     if reader.actor(subject) is not None:
         return None
     things = [subject] if names_aid([subject], reader.gaz) else _cargo(subject, reader.gaz)
+    # "the team landed with 8.1 tons of supplies", "a plane touched down with a team of experts"
+    things += _cargo(verb, reader.gaz)
     if not things:
         return None
-    things += _cargo(verb, reader.gaz)  # "the team landed with 8.1 tons of supplies"
     frame = _Frame(verb, pledged=is_pledged(verb, reader.gaz), things=things)
-    frame.donors = actors_inside(subject, reader)
+    # whom the cargo is from gives it ("a plane from Shanghai ... with experts from the Red
+    # Cross Society of China": the plane's "from" is only where it flew from)
+    frame.donors = [a for thing in things if thing is not subject for c in thing.subtree
+                    if c.dep_ == "prep" and c.lower_ == "from" for p in c.children if p.dep_ == "pobj"
+                    for a in reader.actors(p)] or actors_inside(subject, reader)
     sent_to = recipients_of(subject, [], reader, deep=True)
     places = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in reader.gaz.words("arrival_preps")
               for p in c.children if p.dep_ == "pobj"]

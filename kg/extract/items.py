@@ -60,6 +60,10 @@ def read_items(things: list[Token], reader: ActorReader) -> list[AidItem]:
         including = [p for c in token.children if c.dep_ == "prep" and c.lower_ in {"including", "like", "such"}
                      for p in c.subtree if p.dep_ == "pobj" or (p.dep_ == "conj" and p.head.dep_ == "pobj")]
         queue.extend(including)
+        # "a team of experts along with 31 tons of supplies", "masks together with gloves"
+        queue.extend(p for c in token.children if c.dep_ == "prep" and c.lower_ in {"along", "together"}
+                     for w in c.children if w.dep_ == "prep" and w.lower_ == "with"
+                     for p in w.children if p.dep_ == "pobj")
         lemma = token.lemma_.lower()
         if not of_objects and (lemma in gaz.units or token.lower_ in gaz.units):
             # "23 tons or 2.27 million sets of medical items": a measure borrows its sibling's thing

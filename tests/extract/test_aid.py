@@ -46,6 +46,9 @@ CASES = [
     # arrival
     ("A Cuban medical team arrived in Rome on March 22.", [("Cuba", "Italy", "delivered")]),
     ("A team of Cuban doctors came to Andorra on March 29.", [("Cuba", "Andorra", "delivered")]),
+    # a carrier's "from" is where it flew from; whom its cargo is from gives
+    ("On May 2, a plane from Frankfurt landed in Nairobi with a team of twelve experts from the German Red Cross.",
+     [("German Red Cross", "Kenya", "delivered")]),
     # pledges
     ("Australia will provide vaccines to Fiji.", [("Australia", "Fiji", "pledged")]),
     ("Turkey stands ready to provide assistance to Iraq.", [("Turkey", "Iraq", "pledged")]),
@@ -254,6 +257,15 @@ def test_items_quantities_and_units(nlp):
     assert ("face masks", Decimal(2000000), "piece") in got
     assert ("protective clothing", Decimal(100000), "set") in got
     assert "medical_supplies" in flow.aid_types
+
+
+@pytest.mark.slow
+def test_items_along_with_others(nlp):
+    [flow] = flows_of(nlp, "On May 2, a plane from Havana touched down in Lima with ten doctors from Cuba "
+                           "together with 5 tons of medicines.")
+    assert (flow.donor.label, flow.recipient.label) == ("Cuba", "Peru")
+    assert {(i.label, i.quantity, i.unit) for i in flow.items} == {
+        ("doctors", Decimal(10), "person"), ("medicines", Decimal(5), "ton")}
 
 
 @pytest.mark.slow
