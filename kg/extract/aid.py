@@ -87,13 +87,14 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
 
 def _acts(frames: list[_Frame]) -> dict[int, int]:
     """Trigger index -> the act it belongs to: the nearest trigger above it, not crossing a
-    coordination. "donated US$1 million and sent supplies" are two acts; "sent masks in
-    donations" is one."""
+    coordination or "before"/"after". "donated US$1 million and sent supplies" are two acts;
+    "sent masks in donations" is one."""
     triggers = {frame.trigger.i for frame in frames}
     acts = {}
     for frame in frames:
         act = token = frame.trigger
-        while token.dep_ != "conj" and token.head.i != token.i:
+        while token.dep_ != "conj" and token.head.i != token.i and not (
+                token.dep_ == "pcomp" and token.head.lower_ in {"before", "after"}):  # an act before or after
             token = token.head
             if token.i in triggers:
                 act = token
@@ -277,9 +278,16 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
             *(c for c in other.children if c.dep_ == "dobj"),  # "helped Japan"
             *(s for c in other.children if c.dep_ in {"ccomp", "xcomp"} for s in c.children if s.dep_ == "nsubj"))]
         frame.recipients = [a for o in helped for a in reader.actors(o)]
+    if not frame.recipients and not passive and verb.tag_ == "VBG":
+        # "made a donation to Japan, before donating 5,000 suits": a gerund hanging on a
+        # clause gives to whom that clause's giving goes
+        main = verb.head.head if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" else (
+            verb.head if verb.dep_ == "advcl" else None)
+        if main is not None and main.pos_ == "VERB" and (
+                main.lemma_.lower() in gaz.words("give_verbs") | gaz.words("light_give_verbs")):
+            frame.recipients = recipients_of(main, [c for c in main.children if c.dep_ in OBJECTS], reader)
     frame.things = [t for t in frame.things if reader.actor(t) is None]
-    if frame.things and all(t.lemma_.lower() in gaz.words("not_aid_nouns")
-                            for thing in frame.things for t in (thing, *thing.conjuncts)):
+    if _no_aid(frame.things, gaz):
         return None  # "sent their gratitude", "offered sympathy"
     if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not names_aid(frame.things, gaz):
         return None
@@ -287,6 +295,12 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb, gaz):
         frame.recipients = [UNSTATED_RECIPIENT]  # "Laos donated US$700,000": see `place_open_acts`
     return frame if frame.donors and frame.recipients else None
+
+
+def _no_aid(things: list[Token], gaz: Gazetteer) -> bool:
+    """Whether what is given is named and is all words, feelings or requests, no aid."""
+    return bool(things) and all(t.lemma_.lower() in gaz.words("not_aid_nouns")
+                                for thing in things for t in (thing, *thing.conjuncts))
 
 
 def _enclosing_recipients(verb: Token, reader: ActorReader) -> list[ActorRef]:
@@ -400,6 +414,8 @@ def _receive(verb: Token, reader: ActorReader) -> _Frame | None:
     frame = _Frame(verb, pledged=is_pledged(verb, reader.gaz))
     frame.recipients = subject_actors(verb, reader)
     frame.things = [c for c in verb.children if c.dep_ in OBJECTS]
+    if _no_aid(frame.things, reader.gaz):
+        return None  # "received a request from X"
     for prep in preps_of(verb, *frame.things):
         if prep.lower_ == "from":
             frame.donors += [a for p in prep.children if p.dep_ == "pobj" for a in reader.actors(p)]

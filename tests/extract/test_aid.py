@@ -39,6 +39,9 @@ CASES = [
     ("Norway made large donations, giving strong support to Peru's fight against the virus.",
      [("Norway", "Peru", "delivered")]),
     ("Norway and Peru should make a joint contribution to defeating the virus.", []),
+    # a gerund after a gift: another gift to the same recipient ("a request" is no aid received)
+    ("Norway gave test kits to Peru after receiving a request from Lima, before donating 300 ventilators.",
+     [("Norway", "Peru", "delivered"), ("Norway", "Peru", "delivered")]),
     # a place of the giver's own country is only where the gift came from
     ("The Chinese government sent 200 doctors from Sichuan to Italy.", [("China", "Italy", "delivered")]),
     # recipient first
