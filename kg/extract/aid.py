@@ -298,9 +298,13 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
 
 
 def _no_aid(things: list[Token], gaz: Gazetteer) -> bool:
-    """Whether what is given is named and is all words, feelings or requests, no aid."""
-    return bool(things) and all(t.lemma_.lower() in gaz.words("not_aid_nouns")
-                                for thing in things for t in (thing, *thing.conjuncts))
+    """Whether what is given is named and is all words, feelings or requests, no aid
+    (looking through measures: "numerous rounds of staunch support")."""
+    said = [t for thing in things for t in (thing, *thing.conjuncts)]
+    said = [o for t in said for o in ([p for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                                       for p in c.children if p.dep_ == "pobj"]
+                                      if t.lemma_.lower() in gaz.words("container_nouns") else [t])]
+    return bool(said) and all(t.lemma_.lower() in gaz.words("not_aid_nouns") for t in said)
 
 
 def _enclosing_recipients(verb: Token, reader: ActorReader) -> list[ActorRef]:

@@ -169,6 +169,10 @@ def test_phrasing(nlp, text, expected):
 NOT_AID = [
     "Iceland sent its gratitude to Norway for the masks.",
     "Oman offered sympathy to Yemen.",
+    "Chile has offered numerous rounds of staunch support to Peru.",
+    "The leaders of Chile and Argentina sent consolation and support to Bolivia.",
+    "In a call with his Portuguese counterpart, the Spanish minister pledged Spain's best efforts to help Portugal.",
+    "Peru received a request from Chile.",
     "Egypt exported 5,000 ventilators to Jordan.",
     "Mexico purchased two million masks from China.",
     "Spain refused to send doctors to Morocco.",
