@@ -36,20 +36,25 @@ _PARAM_LINE = re.compile(
     r"param:\s*(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<kind>\w+)\s*"
     r"(?:,\s*default\s*\"(?P<default>[^\"]*)\")?\s*\)\s*(?P<help>.*)")
 
+# Every name of every actor (document), for a lookup that ignores case; `{exact}` is empty
+# there. With `{exact}` a `VALUES ?name` clause, the names written just so: the engine starts
+# from those few literals instead of reading every name of the graph.
 _ACTOR_NAMES = """
-SELECT ?actor ?name ?rank WHERE {
-  VALUES ?class { cckg:Country cckg:Organization cckg:SubnationalGovernment cckg:Person cckg:ActorGroup }
+SELECT ?actor ?name ?rank WHERE {{
+  {exact}
+  VALUES ?class {{ cckg:Country cckg:Organization cckg:SubnationalGovernment cckg:Person cckg:ActorGroup }}
   ?actor a ?class .
-  { ?actor rdfs:label ?name BIND(0 AS ?rank) }
-  UNION { ?actor skos:altLabel ?name BIND(1 AS ?rank) }
-  UNION { ?actor cckg:iso3 ?name BIND(2 AS ?rank) }
-}"""
+  {{ ?actor rdfs:label ?name BIND(0 AS ?rank) }}
+  UNION {{ ?actor skos:altLabel ?name BIND(1 AS ?rank) }}
+  UNION {{ ?actor cckg:iso3 ?name BIND(2 AS ?rank) }}
+}}"""
 _DOCUMENT_NAMES = """
-SELECT ?document ?name ?rank WHERE {
+SELECT ?document ?name ?rank WHERE {{
+  {exact}
   ?document a cckg:Document .
-  { ?document cckg:fileName ?name BIND(0 AS ?rank) }
-  UNION { ?document dcterms:title ?name BIND(1 AS ?rank) }
-}"""
+  {{ ?document cckg:fileName ?name BIND(0 AS ?rank) }}
+  UNION {{ ?document dcterms:title ?name BIND(1 AS ?rank) }}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -333,14 +338,21 @@ def _resolve_text(graph: KnowledgeGraph, param: QueryParam, value: str) -> Liter
 
 
 def _lookup(graph: KnowledgeGraph, names_query: str, param: QueryParam, value: str, what: str) -> URIRef:
-    """The resource one of whose names is `value`: labels before other names, then by IRI."""
+    """The resource one of whose names is `value`: labels before other names, then by IRI;
+    a name written exactly so before one that differs from it only by case."""
     if value.startswith(("http://", "https://")):
         if _BAD_IRI.search(value):
             raise QueryError(f"--param {param.name}={value!r}: not an IRI")
         return URIRef(value)
-    wanted = value.strip().casefold()
-    matches = sorted((int(row[2]), str(row[0])) for row in graph.query(names_query)
-                     if str(row[1]).casefold() == wanted)
+    # Names written just as given first (as a plain or English string, the forms the graph's
+    # names take): a lookup of a few literals, where reading every name of a large graph to
+    # compare them ignoring case takes a second. Only where none is, case is ignored.
+    exact = f"VALUES ?name {{ {Literal(value.strip()).n3()} {Literal(value.strip(), lang='en').n3()} }}"
+    matches = sorted((int(row[2]), str(row[0])) for row in graph.query(names_query.format(exact=exact)))
+    if not matches:
+        wanted = value.strip().casefold()
+        matches = sorted((int(row[2]), str(row[0])) for row in graph.query(names_query.format(exact=""))
+                         if str(row[1]).casefold() == wanted)
     if not matches:
         raise QueryError(f"--param {param.name}={value!r}: no {what} of that name in the graph")
     return URIRef(matches[0][1])

@@ -395,3 +395,23 @@ def test_kg_query_saved_with_params(seed_build):
     wrong = subprocess.run([sys.executable, "-m", "kg.cli", "query", str(out_dir), "--saved", "aid-received",
                             "--param", "country=Atlantis"], capture_output=True, text=True)
     assert wrong.returncode == QueryError.exit_code and "no actor of that name" in wrong.stderr
+
+
+def test_a_name_written_exactly_so_wins_over_one_differing_by_case():
+    """The exact form is looked up first (a few literals, not every name of the graph);
+    case is ignored only where no name is written so."""
+    from rdflib import RDF, RDFS, Literal
+
+    from kg.graph import KnowledgeGraph
+    from kg.namespace import CCKG
+    from kg.store import memory_dataset
+
+    shout, plain = URIRef("https://w3id.org/cckg/id/org/a"), URIRef("https://w3id.org/cckg/id/org/b")
+    graph_iri = URIRef("https://w3id.org/cckg/id/graph/g")
+    quads = [(shout, RDF.type, CCKG.Organization, graph_iri), (shout, RDFS.label, Literal("ACME", lang="en"), graph_iri),
+             (plain, RDF.type, CCKG.Organization, graph_iri), (plain, RDFS.label, Literal("Acme"), graph_iri)]
+    graph = KnowledgeGraph(memory_dataset(quads))
+    query = load_saved_query("aid-given")
+    assert bind_params(graph, query, {"donor": "Acme"}) == {"donor": plain}
+    assert bind_params(graph, query, {"donor": "ACME"}) == {"donor": shout}
+    assert bind_params(graph, query, {"donor": "acme"}) == {"donor": shout}  # by IRI among those ignoring case
