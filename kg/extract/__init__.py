@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from kg.extract.actors import ActorReader, count_countries, extract_positions, place_unplaced, states_served
 from kg.extract.aid import extract_aid_flows, extract_commercial_flows, place_open_acts
-from kg.extract.interactions import extract_interactions
+from kg.extract.interactions import extract_interactions, quoted_pledges
 from kg.extract.parsed import sentence_entities
 from kg.extract.quantities import parse_date, shift_date, weekday_date
 from kg.types import DocumentFacts, Evidence, Paragraph, SourceDocument
@@ -52,9 +52,11 @@ def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int
             date = sentence_date(sent, document.year, document.date) or shift_date(date, sent.text) or date
             found_positions = list(extract_positions(sent, reader, evidence))
             positions.extend(found_positions)
-            flows.extend(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))
+            found_flows = list(extract_aid_flows(sent, reader, evidence, year=document.year, date=date))
+            flows.extend(found_flows)
             trade.extend(extract_commercial_flows(sent, reader, evidence, date=date))
             interactions.extend(extract_interactions(sent, reader, evidence, found_positions, date=date))
+            interactions.extend(quoted_pledges(sent, found_flows, evidence, date=date))
             _remember_subject(sent, reader)
     positions.extend(place_unplaced(reader))
     served = states_served(positions, reader.gaz)

@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 from kg.extract.actors import ActorReader
 from kg.extract.parsed import sentence_entities, title_tokens
 from kg.gazetteer import RULES_DIR
-from kg.types import ActorRef, Evidence, Interaction, Position
+from kg.types import PLEDGED, ActorRef, AidFlow, Evidence, Interaction, Position
 
 #: Kinds that tell more of a meeting than "meeting" does.
 _MORE_THAN_A_MEETING = {"video_conference", "joint_statement"}
@@ -71,6 +71,22 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
             others = [p for p in participants if p.key not in {i.key for i in initiators} - {initiator.key}]
             yield Interaction(kind=kind, participants=tuple(others), evidence=(evidence,),
                               initiator=initiator, date=date)
+
+
+#: Quotation marks that open a quoted sentence.
+_QUOTES_OPEN = ('"', "“", "‘")
+
+
+def quoted_pledges(sent: Span, flows: list[AidFlow], evidence: Evidence, *,
+                   date: str | None = None) -> Iterator[Interaction]:
+    """A promise of aid in someone's quoted words ("China will send more teams to Italy.")
+    states the giver's support for the receiver: one statement per pair promised."""
+    if not sent.text.lstrip().startswith(_QUOTES_OPEN):
+        return
+    pairs = {(f.donor.key, f.recipient.key): f for f in flows if f.status == PLEDGED and f.evidence[0] == evidence}
+    for flow in pairs.values():
+        yield Interaction(kind=STATEMENT, participants=(flow.donor, flow.recipient), evidence=(evidence,),
+                          initiator=flow.donor, date=date)
 
 
 def _one_each(kind: str, initiator: ActorRef, others: list[ActorRef], participants: list[ActorRef],

@@ -151,6 +151,16 @@ def test_a_means_of_contact_is_a_contact_only_when_it_is_one(nlp, text, kinds):
 
 
 @pytest.mark.slow
+def test_a_quoted_promise_of_aid_states_support(nlp):
+    quoted = ('The Chilean president spoke warmly of the friendship between the peoples:\n\n'
+              '"Chile will send additional medical teams to Peru." "Chile stands ready to provide ventilators to Bolivia."')
+    statements = [i for i in interactions_of(nlp, quoted) if i.kind == "statement_of_support"]
+    assert sorted(tuple(p.label for p in s.participants) for s in statements) == [("Chile", "Bolivia"), ("Chile", "Peru")]
+    # told, not quoted, a promise is only an aid flow
+    assert interactions_of(nlp, "Chile will send additional medical teams to Peru.") == ()
+
+
+@pytest.mark.slow
 def test_each_speaker_of_a_joint_thanks_states_it(nlp):
     text = "Peruvian President Martin Vizcarra and Foreign Minister Gustavo Meza-Cuadra have thanked Chile for its support."
     statements = [i for i in interactions_of(nlp, text) if i.kind == "statement_of_support"]
