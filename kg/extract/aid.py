@@ -380,6 +380,8 @@ def _says_no_recipient(verb: Token, gaz: Gazetteer) -> bool:
             giver = giver.head  # a verb joined to one with a subject shares it: "Laos donated cash and sent supplies"
         elif giver.dep_ == "acl" and giver.head.lemma_.lower() in gaz.words("pledge_markers"):
             giver = giver.head.head  # "stated their willingness to offer support"
+        else:
+            break
     own_giver = any(c.dep_ in {"nsubj", "nsubjpass", "agent"} for c in giver.children)
     return own_giver and not any(p.lower_ in RECIPIENT_PREPS for p in preps_of(verb))
 

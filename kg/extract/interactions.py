@@ -80,10 +80,17 @@ _QUOTES_OPEN = ('"', "“", "‘")
 def quoted_pledges(sent: Span, flows: list[AidFlow], evidence: Evidence, *,
                    date: str | None = None) -> Iterator[Interaction]:
     """A promise of aid in someone's quoted words ("China will send more teams to Italy.")
-    states the giver's support for the receiver: one statement per pair promised."""
+    states the giver's support for the receiver: one statement per pair promised.
+
+    Args:
+        sent: the parsed sentence.
+        flows: the aid flows read from that sentence.
+        evidence: where the sentence lies.
+        date: the date the sentence is about.
+    """
     if not sent.text.lstrip().startswith(_QUOTES_OPEN):
         return
-    pairs = {(f.donor.key, f.recipient.key): f for f in flows if f.status == PLEDGED and f.evidence[0] == evidence}
+    pairs = {(f.donor.key, f.recipient.key): f for f in flows if f.status == PLEDGED}
     for flow in pairs.values():
         yield Interaction(kind=STATEMENT, participants=(flow.donor, flow.recipient), evidence=(evidence,),
                           initiator=flow.donor, date=date)
