@@ -38,10 +38,11 @@ class ReadingContext:
     last_actor: ActorRef | None = None  # the last actor that acted: "it" refers to it
     last_donor: ActorRef | None = None  # of the paragraph's last act with both parties stated
     last_recipient: ActorRef | None = None
+    last_giver: ActorRef | None = None  # of the paragraph's last act, its recipient stated or not
 
     def new_paragraph(self) -> None:
         """Forget what only carries within a paragraph."""
-        self.last_donor = self.last_recipient = None
+        self.last_donor = self.last_recipient = self.last_giver = None
     last_person: ActorRef | None = None  # "he" / "she"
     year: int | None = None  # the document's year: who held an office then
     persons: dict[str, ActorRef] = field(default_factory=dict)  # surname or given name -> full-name person

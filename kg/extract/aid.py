@@ -79,6 +79,7 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
             reader.context.last_donor, reader.context.last_recipient = frame.donors[0], frame.recipients[0]
         if frame.donors:
             reader.remember(frame.donors[0])
+            reader.context.last_giver = frame.donors[0]
     # an act with no stated recipient counts only where the sentence names none for that donor
     stated = {donor for donor, recipient, _ in flows if recipient != UNSTATED_RECIPIENT.key}
     yield from (f for (donor, recipient, _), f in flows.items()
@@ -286,10 +287,13 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         if main is not None and main.pos_ == "VERB" and (
                 main.lemma_.lower() in gaz.words("give_verbs") | gaz.words("light_give_verbs")):
             frame.recipients = recipients_of(main, [c for c in main.children if c.dep_ in OBJECTS], reader)
+    supported = _supported_again(verb, frame, passive, reader)
+    if supported:
+        frame.recipients, frame.things = supported, []
     frame.things = [t for t in frame.things if reader.actor(t) is None]
     if _no_aid(frame.things, gaz):
         return None  # "sent their gratitude", "offered sympathy"
-    if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not names_aid(frame.things, gaz):
+    if verb.lemma_.lower() in gaz.words("weak_give_verbs") and not names_aid(frame.things, gaz) and not supported:
         return None
     _carry_over(frame, passive, reader)
     if frame.donors and not frame.recipients and _names_gift(frame, gaz) and _says_no_recipient(verb, gaz):
@@ -367,6 +371,21 @@ def _helped(verb: Token, reader: ActorReader) -> list[ActorRef]:
     subjects = [c for c in verb.children if c.dep_ == "nsubj"] or [
         c for c in verb.head.children if c.dep_ in OBJECTS and c.i < verb.i]
     return [a for subject in subjects for a in reader.actors(subject)]
+
+
+def _supported_again(verb: Token, frame: _Frame, passive: bool, reader: ActorReader) -> list[ActorRef]:
+    """Whom a giver "also supported" in an account of what it gave: "It has provided supplies
+    and expertise. It has also supported the African Union and ASEAN." A giver that has not
+    given in the paragraph, or supports someone "in" doing something ("supported the WHO in
+    fulfilling its role") or is said to be "sincere in supporting" someone, states a stance,
+    not a gift."""
+    giver = reader.context.last_giver
+    told = any(c.dep_ == "nsubj" for c in verb.children) or verb.dep_ == "conj"  # a clause of its own
+    if passive or not told or frame.recipients or verb.lemma_.lower() not in HELP_VERBS or giver is None \
+            or not frame.donors or any(d.key != giver.key for d in frame.donors) \
+            or any(c.dep_ == "prep" and c.lower_ == "in" for c in verb.children):
+        return []
+    return [a for thing in frame.things for a in recipient_actors(thing, reader)]
 
 
 def _says_no_recipient(verb: Token, gaz: Gazetteer) -> bool:

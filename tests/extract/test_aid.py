@@ -42,6 +42,18 @@ CASES = [
     # a gerund after a gift: another gift to the same recipient ("a request" is no aid received)
     ("Norway gave test kits to Peru after receiving a request from Lima, before donating 300 ventilators.",
      [("Norway", "Peru", "delivered"), ("Norway", "Peru", "delivered")]),
+    # in an account of what a giver gave, whom it "also supported" received more of it
+    ("Norway has provided medical supplies and technical assistance. It has also supported the African Union "
+     "and the World Food Programme.",
+     [("Norway", "African Union", "delivered"), ("Norway", "World Food Programme", "delivered")]),
+    ("Norway sent 300 ventilators to Peru. It is also supporting the UN's humanitarian response plan.",
+     [("Norway", "Peru", "delivered"), ("Norway", "United Nations", "delivered")]),
+    # ...but support with no giving told, "in" a role, or as a quality, is a stance
+    ("Norway supported the African Union.", []),
+    ("Norway donated masks to Peru. Norway also supports the World Health Organization in playing its role.",
+     [("Norway", "Peru", "delivered")]),
+    ("Norway donated masks to Peru. The Norwegian people are sincere in supporting Peru's recovery.",
+     [("Norway", "Peru", "delivered")]),
     # a place of the giver's own country is only where the gift came from
     ("The Chinese government sent 200 doctors from Sichuan to Italy.", [("China", "Italy", "delivered")]),
     # recipient first
