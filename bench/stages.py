@@ -93,7 +93,7 @@ def main() -> None:
 
     nlp = load_pipeline()
     documents = read_documents([args.corpus])
-    texts = [_paragraph_text(d, p.start, p.end) for d in documents for p in d.paragraphs]
+    texts = [_paragraph_text(d, p) for d in documents for p in d.paragraphs]
     deque(nlp.pipe(texts[:20]), maxlen=0)  # warm up
     best: dict[str, float] = defaultdict(lambda: float("inf"))
     with tempfile.TemporaryDirectory(prefix="cckg-stages-") as out:
