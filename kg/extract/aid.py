@@ -453,6 +453,8 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     if not subjects:
         return None
     subject = subjects[0]
+    if verb.dep_ == "relcl" and subject.lower_ in {"that", "which"}:
+        subject = verb.head  # "the shipment of supplies that arrived on the same flight"
     if reader.actor(subject) is not None:
         return None
     things = [subject] if names_aid([subject], reader.gaz) else _cargo(subject, reader.gaz)
@@ -477,6 +479,11 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
             and [r.key for r in frame.recipients] == [last_recipient.key]:
         # "A Chinese team touched down in Cambodia. The seven-member team landed at Phnom Penh airport"
         frame.donors, frame.carried = [last_donor], True
+    if not frame.donors and not frame.recipients and not places and last_donor is not None \
+            and last_recipient is not None:
+        # "... arrived in Belgrade. The supplies that arrived on the same flight ...": an arrival
+        # naming no giver and no place is the last act's
+        frame.donors, frame.recipients, frame.carried = [last_donor], [last_recipient], True
     if not frame.donors:
         return None
     return frame if frame.recipients else None

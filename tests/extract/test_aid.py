@@ -61,6 +61,11 @@ CASES = [
     # arrival
     ("A Cuban medical team arrived in Rome on March 22.", [("Cuba", "Italy", "delivered")]),
     ("A team of Cuban doctors came to Andorra on March 29.", [("Cuba", "Andorra", "delivered")]),
+    # an arrival naming no giver and no place is the paragraph's last act's
+    ('On May 2, a Cuban medical team arrived in Lima. Written on the boxes of medical supplies that arrived '
+     'on the same flight were the words "Always together".',
+     [("Cuba", "Peru", "delivered"), ("Cuba", "Peru", "delivered")]),
+    ("The medical supplies that arrived on the same flight were stored in a warehouse.", []),
     # a carrier's "from" is where it flew from; whom its cargo is from gives
     ("On May 2, a plane from Frankfurt landed in Nairobi with a team of twelve experts from the German Red Cross.",
      [("German Red Cross", "Kenya", "delivered")]),
