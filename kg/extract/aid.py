@@ -52,9 +52,11 @@ def extract_aid_flows(sent: Span, reader: ActorReader, evidence: Evidence, *,
     """
     gaz = reader.gaz
     frames = [frame for token in _trigger_candidates(sent, gaz) if (frame := _frame(token, reader)) is not None]
+    if not frames:
+        return
     acts = _acts(frames)
     flows: dict[tuple[str, str, int], AidFlow] = {}
-    money = [(start, end, m) for start, end, m in find_money(sent.text)]
+    money = find_money(sent.text)
     for frame in frames:
         items = read_items(frame.things, reader)
         if len(frame.recipients) > 1:
@@ -129,11 +131,11 @@ def extract_commercial_flows(sent: Span, reader: ActorReader, evidence: Evidence
     source calls a donation and another a purchase can be marked disputed.
     """
     gaz = reader.gaz
-    money = find_money(sent.text)
     for verb in sent:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in gaz.words("commercial_verbs") or is_negated(verb, gaz):
             continue
+        money = find_money(sent.text)  # the same list for each verb (cached)
         things = [c for c in verb.children if c.dep_ in OBJECTS and reader.actor(c) is None]
         subjects = subject_actors(verb, reader)
         if lemma in gaz.words("buying_verbs"):

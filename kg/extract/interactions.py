@@ -88,9 +88,9 @@ def quoted_pledges(sent: Span, flows: list[AidFlow], evidence: Evidence, *,
         evidence: where the sentence lies.
         date: the date the sentence is about.
     """
-    if not sent.text.lstrip().startswith(_QUOTES_OPEN):
-        return
     pairs = {(f.donor.key, f.recipient.key): f for f in flows if f.status == PLEDGED}
+    if not pairs or not sent.text.lstrip().startswith(_QUOTES_OPEN):
+        return
     for flow in pairs.values():
         yield Interaction(kind=STATEMENT, participants=(flow.donor, flow.recipient), evidence=(evidence,),
                           initiator=flow.donor, date=date)

@@ -166,7 +166,7 @@ def parse_quantity(text: str, gaz: Gazetteer | None = None) -> tuple[Decimal | N
     """
     gaz = gaz or load_gazetteer()
     lowered = " ".join(text.lower().split())
-    approximate = any(lowered.startswith(v) or f" {v}" in f" {lowered}" for v in _approximators())
+    approximate = _approximators().search(lowered) is not None
     words = re.findall(r"\d[\d,]*(?:\.\d+)?|[a-z]+", lowered)
     multiplier = Decimal(1)
     for word in words:
@@ -188,11 +188,12 @@ def parse_quantity(text: str, gaz: Gazetteer | None = None) -> tuple[Decimal | N
 
 
 @lru_cache(maxsize=1)
-def _approximators() -> tuple[str, ...]:
+def _approximators() -> re.Pattern[str]:
+    """A vague quantity or a hedge where a word starts: "hundreds of", "some 400"."""
     gaz = load_gazetteer()
     hedges = ("some", "about", "around", "roughly", "nearly", "almost", "approximately",
               "over", "more than", "up to", "at least", "as many as", "close to", "an estimated")
-    return tuple(gaz.vague_quantities) + hedges
+    return re.compile("(?:^| )(?:" + "|".join(re.escape(v) for v in (*gaz.vague_quantities, *hedges)) + ")")
 
 
 @lru_cache(maxsize=1)
