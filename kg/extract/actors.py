@@ -272,10 +272,18 @@ class ActorReader:
             owners = [*ent, *(c for c in ent.root.children if c.dep_ in {"poss", "amod", "compound"} and c.i < ent.start)]
             country = next((self.gaz.actors[t.ent_id_] for t in owners if t.ent_id_.startswith("country:")), None) \
                 or next((c for t in ent if t.is_title and (c := self.gaz.country_of_name(t.text))), None)
-            actor = self._organization(_strip_det(ent.text), country.iso3 if country else None)
             before = ent.doc[ent.start - 1] if ent.start else None
-            if actor is not None and before is not None and before.ent_type_ == "NORP":
-                # known too as written with its demonym: "Costa Rican Social Security Fund"
+            name = _strip_det(ent.text)
+            place_first = before is not None and before.ent_type_ == "GPE" and before.dep_ == "compound" \
+                and ent.start <= before.head.i < ent.end and self.gaz.lookup(name) is None
+            if place_first and not before.ent_id_.startswith("country:"):
+                # a town or province that begins the name is part of it: "Shanghai Overseas
+                # Friendship Association" (the parser's entity leaves it out)
+                name = ent.doc[entity_of(before).start:ent.end].text
+            actor = self._organization(name, country.iso3 if country else None)
+            if actor is not None and (before is not None and before.ent_type_ == "NORP" or place_first):
+                # known too as written with its country: "Costa Rican Social Security Fund",
+                # "China Construction Bank"
                 actor = _with_name(actor, ent.doc[entity_of(before).start:ent.end].text)
             return actor
         if ent.label_ == "GPE" or ent.label_ in {"FAC", "LOC"} and ent[-1].lower_ in self.gaz.words("place_nouns"):

@@ -470,6 +470,8 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     frame.donors = [a for thing in things if thing is not subject for c in thing.subtree
                     if c.dep_ == "prep" and c.lower_ == "from" for p in c.children if p.dep_ == "pobj"
                     for a in reader.actors(p)] or actors_inside(subject, reader)
+    sources = [] if frame.donors else _sources(verb, reader)
+    frame.donors = frame.donors or sources
     sent_to = recipients_of(subject, [], reader, deep=True)
     places = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in reader.gaz.words("arrival_preps")
               for p in c.children if p.dep_ == "pobj"]
@@ -481,14 +483,29 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
             and [r.key for r in frame.recipients] == [last_recipient.key]:
         # "A Chinese team touched down in Cambodia. The seven-member team landed at Phnom Penh airport"
         frame.donors, frame.carried = [last_donor], True
-    if not frame.donors and not frame.recipients and not places and last_donor is not None \
+    if (not frame.donors or sources) and not frame.recipients and not places and last_donor is not None \
             and last_recipient is not None:
         # "... arrived in Belgrade. The supplies that arrived on the same flight ...": an arrival
-        # naming no giver and no place is the last act's
-        frame.donors, frame.recipients, frame.carried = [last_donor], [last_recipient], True
+        # naming no giver and no place is the last act's; gifts that "came from" someone named
+        # went where the last act's did
+        frame.donors, frame.recipients, frame.carried = frame.donors or [last_donor], [last_recipient], True
     if not frame.donors:
         return None
     return frame if frame.recipients else None
+
+
+def _sources(verb: Token, reader: ActorReader) -> list[ActorRef]:
+    """Whom gifts "came from": the actors named, or those listed in the phrase ("from the
+    business sector, chief among which are A and B", "from companies such as A")."""
+    found: dict[str, ActorRef] = {}
+    for source in (p for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
+                   for p in c.children if p.dep_ == "pobj"):
+        named = reader.actors(source) or [a for t in source.subtree if t.i != source.i
+                                          and t.dep_ in {"nsubj", "conj", "appos", "pobj", "attr"}
+                                          for a in [reader.actor(t)] if a is not None]
+        for actor in named:
+            found.setdefault(actor.key, actor)
+    return list(found.values())
 
 
 def _cargo(carrier: Token, gaz: Gazetteer) -> list[Token]:

@@ -66,6 +66,12 @@ CASES = [
      'on the same flight were the words "Always together".',
      [("Cuba", "Peru", "delivered"), ("Cuba", "Peru", "delivered")]),
     ("The medical supplies that arrived on the same flight were stored in a warehouse.", []),
+    # gifts that "came from" those named went where the last act's did; a place that
+    # begins an organization's name is part of it
+    ("Norway sent 300 ventilators to Peru. Generous donations also came from the private sector, chief among "
+     "which are the Oslo Shipping Association and the Bergen Fisheries Council.",
+     [("Norway", "Peru", "delivered"), ("Oslo Shipping Association", "Peru", "delivered"),
+      ("Bergen Fisheries Council", "Peru", "delivered")]),
     # a carrier's "from" is where it flew from; whom its cargo is from gives
     ("On May 2, a plane from Frankfurt landed in Nairobi with a team of twelve experts from the German Red Cross.",
      [("German Red Cross", "Kenya", "delivered")]),
