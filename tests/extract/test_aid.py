@@ -56,6 +56,8 @@ CASES = [
      [("Norway", "Peru", "delivered")]),
     # a place of the giver's own country is only where the gift came from
     ("The Chinese government sent 200 doctors from Sichuan to Italy.", [("China", "Italy", "delivered")]),
+    # a country's officials act for it
+    ("Japanese officials delivered 5,000 masks to Vietnam.", [("Japan", "Vietnam", "delivered")]),
     # recipient first
     ("Chile received 500 oxygen concentrators from Canada.", [("Canada", "Chile", "delivered")]),
     # arrival

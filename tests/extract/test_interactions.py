@@ -151,6 +151,18 @@ def test_a_means_of_contact_is_a_contact_only_when_it_is_one(nlp, text, kinds):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, kind, countries", [
+    ("Several Chilean senators voiced sympathy and support to Peru.", "statement_of_support", {"Chile", "Peru"}),
+    ("Chilean lawmakers held a video conference with Peruvian legislators.", "video_conference", {"Chile", "Peru"}),
+    ("Indian diplomats expressed support for Nepal.", "statement_of_support", {"India", "Nepal"}),
+])
+def test_a_countrys_officials_stand_for_it(nlp, text, kind, countries):
+    [interaction] = interactions_of(nlp, text)
+    assert interaction.kind == kind
+    assert {p.label for p in interaction.participants} == countries
+
+
+@pytest.mark.slow
 def test_a_quoted_promise_of_aid_states_support(nlp):
     quoted = ('The Chilean president spoke warmly of the friendship between the peoples:\n\n'
               '"Chile will send additional medical teams to Peru." "Chile stands ready to provide ventilators to Bolivia."')
