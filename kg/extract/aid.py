@@ -529,6 +529,14 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     frame = _Frame(noun, pledged=pledged, things=[*gifts, noun] if gifts else [noun])
     # "made donations to China", "step up its donation to China": "to" may hang on the verb
     holders = [noun, noun.head] if noun.dep_ in OBJECTS else [noun]
+    sum_given = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "in" else None
+    giving = sum_given.head if sum_given is not None and sum_given.pos_ == "NUM" and sum_given.dep_ in OBJECTS \
+        and sum_given.head.pos_ == "VERB" else None
+    if giving is not None:
+        # "announced $50 million in humanitarian aid to Ukraine": the verb over the sum gives
+        holders.append(giving)
+        frame.pledged = frame.pledged or giving.lemma_.lower() in gaz.words("pledge_markers") \
+            or is_pledged(giving, gaz)
     recipients = [a for c in preps_of(*holders) if c.lower_ in RECIPIENT_PREPS
                   for p in c.children if p.dep_ == "pobj" for a in recipient_actors(p, reader)]
     light = noun.dep_ in OBJECTS and governor.lemma_.lower() in gaz.words("light_give_verbs")
@@ -547,7 +555,7 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     donors += [a for c in noun.children if c.dep_ in {"poss", "amod", "compound"} and c.lower_ not in {"its", "their"}
                for a in [reader.actor(c)] if a]
     if not donors and noun.dep_ in OBJECTS | {"pobj"}:
-        governor = noun.head if noun.dep_ in OBJECTS else noun.head.head
+        governor = giving or (noun.head if noun.dep_ in OBJECTS else noun.head.head)
         donors = subject_actors(governor, reader)
     if not donors:
         donors = [a for c in noun.children if c.dep_ == "poss" for a in [reader.actor(c)] if a]
@@ -579,7 +587,10 @@ def _amount_near(frame: _Frame, sent: Span, money: list[tuple[int, int, Money]])
     """The money stated in the part of the sentence that the trigger governs."""
     if not money:
         return None
-    subtree = list(frame.trigger.subtree)
+    governing = frame.trigger
+    if governing.dep_ == "pobj" and governing.head.lower_ == "in" and governing.head.head.ent_type_ == "MONEY":
+        governing = governing.head.head  # "$50 million in humanitarian aid"
+    subtree = list(governing.subtree)
     start = subtree[0].idx - sent.start_char
     end = subtree[-1].idx + len(subtree[-1]) - sent.start_char
     inside = [m for s, e, m in money if s >= start and e <= end]

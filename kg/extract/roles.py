@@ -26,7 +26,10 @@ def subject_actors(verb: Token, reader: ActorReader) -> list[ActorRef]:
     """The actors doing what `verb` says, climbing to the governing verb when it has no subject."""
     current = verb
     for _ in range(6):  # "is willing to work with X ... and offer support": four verbs up
-        subjects = [c for c in current.children if c.dep_ in {"nsubj", "csubj"}]
+        subjects = [c for c in current.children if c.dep_ in {"nsubj", "csubj"}] or [
+            # an actor's name the parser took for a modifier before the verb: "USAID provided ..."
+            c for c in current.children if c.dep_ in {"advmod", "npadvmod", "dep"} and c.i < current.i
+            and c.ent_type_ in {"ORG", "GPE"} and c.pos_ in {"ADV", "PROPN", "NOUN"}]
         if subjects and subjects[0].lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
             return reader.actors(current.head)  # "Sri Lanka, which received doses from India"
         for subject in subjects:

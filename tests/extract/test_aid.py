@@ -309,6 +309,20 @@ def test_one_facility_and_one_team_each(nlp):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("text, donor, status, value", [
+    # a sum "in aid": the verb over the sum gives it, to whom that verb says
+    ("The US State Department announced an additional $50 million in humanitarian aid to Ukraine.",
+     "State Department (United States)", "pledged", 50_000_000),
+    ("Canada delivered $10 million in aid to Haiti.", "Canada", "delivered", 10_000_000),
+    # a name the parser takes for a modifier before the verb is still its subject
+    ("USAID provided $5 million to Nepal.", "United States Agency for International Development", "delivered", 5_000_000),
+])
+def test_sums_of_aid(nlp, text, donor, status, value):
+    [flow] = flows_of(nlp, text)
+    assert (flow.donor.label, flow.status, flow.amount.value, flow.amount.currency) == (donor, status, value, "USD")
+
+
+@pytest.mark.slow
 def test_money_and_cash_type(nlp):
     [flow] = flows_of(nlp, "Kuwait donated US$1.5 million to Yemen.")
     assert flow.amount.value == Decimal(1500000) and flow.amount.currency == "USD"
