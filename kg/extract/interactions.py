@@ -62,7 +62,8 @@ def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
             # "X called A and B", "in phone calls with A and B, X ...": a call with each
             yield from _one_each(kind, callers[0], callees, participants, positions, evidence, date)
             continue
-        if len(initiators) < 2:
+        if len(initiators) < 2 or kind not in _SAID_BY_EACH and not _separately(trigger):
+            # "X and Y held talks", "X and Y issued a joint statement": one contact of them all
             yield Interaction(kind=kind, participants=tuple(participants), evidence=(evidence,),
                               initiator=initiators[0] if initiators else None, date=date)
             continue
@@ -94,6 +95,17 @@ def quoted_pledges(sent: Span, flows: list[AidFlow], evidence: Evidence, *,
     for flow in pairs.values():
         yield Interaction(kind=STATEMENT, participants=(flow.donor, flow.recipient), evidence=(evidence,),
                           initiator=flow.donor, date=date)
+
+
+#: Kinds that each of several subjects does for itself: "X and Y have thanked Z" are two statements.
+_SAID_BY_EACH = {"letter", STATEMENT}
+
+
+def _separately(trigger: Token) -> bool:
+    """Whether the clause says its subjects acted apart: "held separate meetings", "each wrote"."""
+    clause = _clause_verb(trigger)
+    return any(t.lower_ in {"separate", "separately", "respectively", "each", "individually"}
+               for t in (*clause.children, *trigger.children))
 
 
 def _one_each(kind: str, initiator: ActorRef, others: list[ActorRef], participants: list[ActorRef],
@@ -284,8 +296,14 @@ def _calls_a_person(verb: Token, words: dict[str, list[str]]) -> bool:
 
 def _participants(sent: Span, reader: ActorReader, positions: list[Position]) -> list[ActorRef]:
     found: dict[str, ActorRef] = {}
+    titled = title_tokens(sent.doc)
     for ent in sentence_entities(sent):
+        if ent.root.i in titled:
+            continue  # "State" of "Secretary of State"
         actor = reader.person(ent) if ent.label_ == "PERSON" else reader.actor(ent.root)
+        if actor is not None and actor.kind == "subnational" and ent.root.dep_ == "pobj" \
+                and ent.root.head.lower_ in {"in", "at"}:
+            continue  # where they met ("met in Brussels") is no party to the meeting
         if actor is not None and actor.kind in _COUNTABLE:
             found.setdefault(actor.key, actor)
     for position in positions:

@@ -163,6 +163,27 @@ def test_a_countrys_officials_stand_for_it(nlp, text, kind, countries):
 
 
 @pytest.mark.slow
+def test_a_joint_contact_of_several_is_one_unless_told_apart(nlp):
+    joint = ("Japanese Prime Minister Yoshihide Suga and Australian Prime Minister Scott Morrison issued a joint "
+             "statement on vaccine cooperation.")
+    [statement] = interactions_of(nlp, joint)
+    assert {"Yoshihide Suga", "Scott Morrison", "Japan", "Australia"} <= names_of(statement)
+    apart = ("Kenyan President Uhuru Kenyatta and Ugandan President Yoweri Museveni held separate meetings "
+             "with Chinese Foreign Minister Wang Yi.")
+    assert sorted(i.initiator.label for i in interactions_of(nlp, apart)) == ["Uhuru Kenyatta", "Yoweri Museveni"]
+
+
+@pytest.mark.slow
+def test_where_they_met_and_words_of_a_title_are_no_parties(nlp):
+    [meeting] = interactions_of(nlp, "EU High Representative Josep Borrell met Indian External Affairs Minister "
+                                     "S. Jaishankar in Brussels.")
+    assert "Brussels" not in names_of(meeting)
+    [call] = interactions_of(nlp, "US Secretary of State Antony Blinken spoke by phone with Ukrainian Foreign "
+                                  "Minister Dmytro Kuleba.")
+    assert {p.label for p in call.participants} == {"United States", "Antony Blinken", "Ukraine", "Dmytro Kuleba"}
+
+
+@pytest.mark.slow
 def test_a_quoted_promise_of_aid_states_support(nlp):
     quoted = ('The Chilean president spoke warmly of the friendship between the peoples:\n\n'
               '"Chile will send additional medical teams to Peru." "Chile stands ready to provide ventilators to Bolivia."')
