@@ -17,7 +17,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.quantities import parse_quantity
 from kg.gazetteer import Gazetteer, Leader, load_cities, load_gazetteer, normalize_name, slug
-from kg.extract.parsed import entity_of, sentence_entities, title_tokens
+from kg.extract.parsed import entity_of, prep_objects, sentence_entities, title_tokens
 from kg.nlp import TITLES_KEY
 from kg.types import ActorRef, Evidence, Position
 
@@ -79,13 +79,13 @@ class ActorReader:
         lemma = head.lemma_.lower()
         if lemma in self.gaz.words("place_nouns"):
             # "the town of Crema", "the city of Hechi"
-            named = [p for p in _of_objects(head) if p.pos_ == "PROPN"]
+            named = [p for p in prep_objects(head, "of") if p.pos_ == "PROPN"]
             if named:
                 name = entity_of(named[0]).text if named[0].ent_type_ else named[0].text
                 return self.gaz.lookup(name) or self._place(name)
         if lemma in self.gaz.words("state_nouns") or head.lower_ in self.gaz.words("state_nouns"):
             # "the government of Siem Reap Province" is the province's, not its country's
-            local = next((a for p in _of_objects(head) if p.ent_type_ and (a := self.actor(p)) is not None
+            local = next((a for p in prep_objects(head, "of") if p.ent_type_ and (a := self.actor(p)) is not None
                           and a.kind == "subnational"), None)
             if local is not None:
                 return local
@@ -106,7 +106,7 @@ class ActorReader:
         A group named with its members stands for the members: "Chinese companies, such as
         Alibaba Foundation and Huawei" -> the two companies.
         """
-        if head.lemma_.lower() in _QUANTIFIER_NOUNS and (counted := _of_objects(head)):
+        if head.lemma_.lower() in _QUANTIFIER_NOUNS and (counted := prep_objects(head, "of")):
             return self.actors(counted[0])  # "a number of Japanese cities": the cities
         members = [m for noun in (head, *head.conjuncts) for prep in noun.children
                    if prep.dep_ == "prep" and prep.lower_ in {"as", "like", "including"}
@@ -117,7 +117,7 @@ class ActorReader:
                 return found_members
         if head.lemma_.lower() in self.gaz.words("place_nouns"):
             # "the prefectures of Tokyo and Oita"
-            places = [a for p in _of_objects(head)[:1] for t in (p, *p.conjuncts) if (a := self.actor(t)) is not None]
+            places = [a for p in prep_objects(head, "of")[:1] for t in (p, *p.conjuncts) if (a := self.actor(t)) is not None]
             if len(places) > 1:
                 return places
         found = []
@@ -527,11 +527,6 @@ def _leader_actor(leader: Leader, *written: str) -> ActorRef:
     """A known office holder as an actor, with the names the text wrote and the table's."""
     return ActorRef(key=leader.key, kind="person", label=leader.name,
                     names=tuple(dict.fromkeys((leader.name, *written, *leader.aliases))))
-
-
-def _of_objects(head: Token) -> list[Token]:
-    """The objects of "of" after a noun: "the prefectures of [Tokyo] and Oita"."""
-    return [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
 
 
 def _phrase_text(head: Token) -> str:

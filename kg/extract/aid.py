@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.actors import ActorReader, main_country
 from kg.extract.items import names_aid, read_items, types_of_aid
+from kg.extract.parsed import prep_objects
 from kg.extract.quantities import find_money
 from kg.extract.roles import (HELP_VERBS, OBJECTS, RECIPIENT_PREPS, SUBJECTS, actors_inside, agent_actors, governed_by,
                               is_negated, is_pledged, nationality_of, preps_of, recipient_actors, recipients_of,
@@ -232,8 +233,7 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
         # active: the subject gives the object (or what the object carries: "sent planes carrying doctors")
         frame.donors = subject_actors(verb, reader)
         frame.things = [c for c in verb.children if c.dep_ in OBJECTS]
-        sources = [a for thing in frame.things for c in thing.children if c.dep_ == "prep" and c.lower_ == "from"
-                   for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+        sources = [a for thing in frame.things for p in prep_objects(thing, "from") for a in reader.actors(p)]
         if sources and all(reader.side(a) != reader.side(d) for a in sources for d in frame.donors):
             # "vowed assistance from Russia's authorities": whom it comes from gives it (a
             # place of the giver's own country is only where it came from: "doctors from Hubei")
@@ -267,8 +267,7 @@ def _give(verb: Token, reader: ActorReader) -> _Frame | None:
     # "X provided Y with Z": the object is the recipient, "with" names the thing
     if not frame.recipients:
         for obj in [t for t in frame.things if reader.actor(t) is not None]:
-            with_objects = [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"
-                            for p in c.children if p.dep_ == "pobj"]
+            with_objects = prep_objects(verb, "with")
             if with_objects:
                 frame.recipients = reader.actors(obj)
                 frame.things = with_objects
@@ -307,9 +306,7 @@ def _no_aid(things: list[Token], gaz: Gazetteer) -> bool:
     """Whether what is given is named and is all words, feelings or requests, no aid
     (looking through measures: "numerous rounds of staunch support")."""
     said = [t for thing in things for t in (thing, *thing.conjuncts)]
-    said = [o for t in said for o in ([p for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
-                                       for p in c.children if p.dep_ == "pobj"]
-                                      if t.lemma_.lower() in gaz.words("container_nouns") else [t])]
+    said = [o for t in said for o in (prep_objects(t, "of") if t.lemma_.lower() in gaz.words("container_nouns") else [t])]
     return bool(said) and all(t.lemma_.lower() in gaz.words("not_aid_nouns") for t in said)
 
 
@@ -333,8 +330,7 @@ def _gapped(noun: Token, reader: ActorReader) -> _Frame | None:
     same verb)."""
     if noun.head.pos_ == "VERB" and noun.dep_ not in OBJECTS:
         return None
-    donors = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
-              for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    donors = [a for p in prep_objects(noun, "by") for a in reader.actors(p)]
     if not donors or not names_aid([noun], reader.gaz):
         return None
     near = {*(t.i for t in noun.conjuncts), noun.head.i,
@@ -498,8 +494,7 @@ def _sources(verb: Token, reader: ActorReader) -> list[ActorRef]:
     """Whom gifts "came from": the actors named, or those listed in the phrase ("from the
     business sector, chief among which are A and B", "from companies such as A")."""
     found: dict[str, ActorRef] = {}
-    for source in (p for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
-                   for p in c.children if p.dep_ == "pobj"):
+    for source in prep_objects(verb, "from"):
         named = reader.actors(source) or [a for t in source.subtree if t.i != source.i
                                           and t.dep_ in {"nsubj", "conj", "appos", "pobj", "attr"}
                                           for a in [reader.actor(t)] if a is not None]
@@ -524,12 +519,11 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     governor = noun.head
     pledged = noun.dep_ in OBJECTS and (governor.lemma_.lower() in gaz.words("pledge_markers") or is_pledged(governor, gaz))
     # "step up its donation to China with a gift of 30,000 sheep"
-    gifts = [p for c in governor.children if c.dep_ == "prep" and c.lower_ == "with"
-             for p in c.children if p.dep_ == "pobj" and names_aid([p], gaz)] if noun.dep_ in OBJECTS else []
+    gifts = [p for p in prep_objects(governor, "with") if names_aid([p], gaz)] if noun.dep_ in OBJECTS else []
     frame = _Frame(noun, pledged=pledged, things=[*gifts, noun] if gifts else [noun])
     # "made donations to China", "step up its donation to China": "to" may hang on the verb
     holders = [noun, noun.head] if noun.dep_ in OBJECTS else [noun]
-    sum_given = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "in" else None
+    sum_given = _sum_in(noun)
     giving = sum_given.head if sum_given is not None and sum_given.pos_ == "NUM" and sum_given.dep_ in OBJECTS \
         and sum_given.head.pos_ == "VERB" else None
     if giving is not None:
@@ -550,8 +544,7 @@ def _aid_noun(noun: Token, reader: ActorReader) -> _Frame | None:
     if not recipients:
         return _copula_gift(noun, reader)
     frame.recipients = recipients
-    donors = [a for c in noun.children if c.dep_ == "prep" and c.lower_ in {"from", "by"}
-              for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    donors = [a for p in prep_objects(noun, "from", "by") for a in reader.actors(p)]
     donors += [a for c in noun.children if c.dep_ in {"poss", "amod", "compound"} and c.lower_ not in {"its", "their"}
                for a in [reader.actor(c)] if a]
     if not donors and noun.dep_ in OBJECTS | {"pobj"}:
@@ -588,13 +581,18 @@ def _amount_near(frame: _Frame, sent: Span, money: list[tuple[int, int, Money]])
     if not money:
         return None
     governing = frame.trigger
-    if governing.dep_ == "pobj" and governing.head.lower_ == "in" and governing.head.head.ent_type_ == "MONEY":
-        governing = governing.head.head  # "$50 million in humanitarian aid"
+    if (sum_given := _sum_in(governing)) is not None and sum_given.ent_type_ == "MONEY":
+        governing = sum_given  # "$50 million in humanitarian aid"
     subtree = list(governing.subtree)
     start = subtree[0].idx - sent.start_char
     end = subtree[-1].idx + len(subtree[-1]) - sent.start_char
     inside = [m for s, e, m in money if s >= start and e <= end]
     return inside[0] if inside else None
+
+
+def _sum_in(noun: Token) -> Token | None:
+    """The sum that a noun of giving is the form of: "$50 million" of "$50 million in aid"."""
+    return noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "in" else None
 
 
 def _merge(flow: AidFlow, items: list[AidItem], aid_types: tuple[str, ...], amount: Money | None) -> AidFlow:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from spacy.tokens import Token
 
 from kg.extract.actors import ActorReader
+from kg.extract.parsed import prep_objects
 from kg.extract.quantities import parse_quantity
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.types import AidItem, Money
@@ -36,8 +37,7 @@ def names_aid(things: list[Token], gaz: Gazetteer) -> bool:
                 return True
             if token.lemma_.lower() in gaz.units or token.lemma_.lower() in gaz.words("container_nouns") \
                     or token.lemma_.lower() == "team":  # "teams of experts"
-                inner = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                         for p in c.children if p.dep_ == "pobj"]
+                inner = prep_objects(token, "of")
                 if inner and names_aid(inner, gaz):
                     return True
     return False
@@ -55,20 +55,17 @@ def read_items(things: list[Token], reader: ActorReader) -> list[AidItem]:
                 or is_currency(token, gaz):
             continue
         seen.add(token.i)
-        of_objects = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                      for p in c.children if p.dep_ == "pobj"]
+        of_objects = prep_objects(token, "of")
         including = [p for c in token.children if c.dep_ == "prep" and c.lower_ in {"including", "like", "such"}
                      for p in c.subtree if p.dep_ == "pobj" or (p.dep_ == "conj" and p.head.dep_ == "pobj")]
         queue.extend(including)
         # "a team of experts along with 31 tons of supplies", "masks together with gloves"
         queue.extend(p for c in token.children if c.dep_ == "prep" and c.lower_ in {"along", "together"}
-                     for w in c.children if w.dep_ == "prep" and w.lower_ == "with"
-                     for p in w.children if p.dep_ == "pobj")
+                     for p in prep_objects(c, "with"))
         lemma = token.lemma_.lower()
         if not of_objects and (lemma in gaz.units or token.lower_ in gaz.units):
             # "23 tons or 2.27 million sets of medical items": a measure borrows its sibling's thing
-            of_objects = [p for sibling in token.conjuncts for c in sibling.children
-                          if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"][:1]
+            of_objects = [p for sibling in token.conjuncts for p in prep_objects(sibling, "of")][:1]
         if of_objects and lemma in gaz.number_words:
             # vague count: "hundreds of thousands of masks"
             text = token.doc[min(t.i for t in token.subtree):token.i + 1].text
@@ -106,8 +103,7 @@ def read_items(things: list[Token], reader: ActorReader) -> list[AidItem]:
             unit = _default_unit(label, gaz) or "piece"
         elif (size := headcount_of(token, gaz)) is not None:
             value, text, unit = size[0], size[1], "person"  # "the seven-member team": seven people
-        for measure in (p for c in token.children if c.dep_ == "prep" and c.lower_ == "for"
-                        for p in c.children if p.dep_ == "pobj" and p.lemma_.lower() in gaz.units):
+        for measure in (p for p in prep_objects(token, "for") if p.lemma_.lower() in gaz.units):
             # "test kits for 60-70 thousand samples": counted in what they serve
             value, high, approx, text = quantity_of(measure, gaz)
             unit = gaz.units[measure.lemma_.lower()] if value is not None else unit

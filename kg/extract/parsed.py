@@ -58,6 +58,12 @@ def sentence_entities(sent: Span) -> list[Span]:
     return [e for e in DocIndex.of(sent.doc).entities if e.start >= sent.start and e.end <= sent.end]
 
 
+def prep_objects(head: Token, *words: str) -> list[Token]:
+    """The objects of the prepositions `words` that `head` governs, in order: the objects of
+    "of" in "the prefectures of [Tokyo] and [Oita]" are `prep_objects(prefectures, "of")`."""
+    return [p for c in head.children if c.dep_ == "prep" and c.lower_ in words for p in c.children if p.dep_ == "pobj"]
+
+
 def title_tokens(doc: Doc) -> frozenset[int]:
     """Indices of the tokens that are part of a title of office."""
     return DocIndex.of(doc).title_tokens
