@@ -225,6 +225,7 @@ def _can_add_hashes(ruler, titles) -> bool:
 def _add_entity_phrases(ruler: EntityRuler, patterns: list[dict], words: dict[str, list[str]]) -> None:
     """What `ruler.add_patterns(patterns)` does for phrase patterns, from the words' hashes."""
     strings = ruler.nlp.vocab.strings
+    by_label: dict[str, list[list[int]]] = {}
     for entry in patterns:
         label = entry["label"]
         if "id" in entry:
@@ -233,7 +234,10 @@ def _add_entity_phrases(ruler: EntityRuler, patterns: list[dict], words: dict[st
             key = ruler.matcher._normalize_key(label)
             ruler._ent_ids[key] = (ent_label, entry["id"])
         ruler.phrase_patterns[label].append(_Phrase(entry["pattern"]))
-        ruler.phrase_matcher.add(label, [[strings.add(word) for word in words[entry["pattern"]]]])
+        by_label.setdefault(label, []).append([strings.add(word) for word in words[entry["pattern"]]])
+    # once per label: the matcher makes a lexeme of the label at each call
+    for label, phrases in by_label.items():
+        ruler.phrase_matcher.add(label, phrases)
 
 
 def _add_span_phrases(ruler: SpanRuler, patterns: list[dict], words: dict[str, list[str]]) -> None:
@@ -247,8 +251,11 @@ def _add_span_phrases(ruler: SpanRuler, patterns: list[dict], words: dict[str, l
         ruler._match_label_id_map[vocab.strings.as_int(label)] = {"label": entry["label"], "id": entry.get("id", "")}
         ruler._patterns.append(entry)
         labels.append(label)
+    by_label: dict[str, list[list[int]]] = {}
     for label, entry in zip(labels, patterns):
-        ruler.phrase_matcher.add(label, [[vocab.strings.add(lower(word)) for word in words[entry["pattern"]]]])
+        by_label.setdefault(label, []).append([vocab.strings.add(lower(word)) for word in words[entry["pattern"]]])
+    for label, phrases in by_label.items():  # once per label, as for the actors
+        ruler.phrase_matcher.add(label, phrases)
 
 
 @Language.component("cckg_person_names")

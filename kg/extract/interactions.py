@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 from spacy.tokens import Span, Token
 
 from kg.extract.actors import ActorReader
 from kg.extract.parsed import sentence_entities, title_tokens
-from kg.gazetteer import RULES_DIR
+from kg.gazetteer import RULES_DIR, read_rules
 from kg.types import PLEDGED, ActorRef, AidFlow, Evidence, Interaction, Position
 
 #: Kinds that tell more of a meeting than "meeting" does.
@@ -29,7 +29,7 @@ _COUNTABLE = {"country", "organization", "subnational", "person"}
 @lru_cache(maxsize=1)
 def load_triggers() -> dict[str, dict[str, list[str]]]:
     """The trigger words of each interaction kind, in the order kinds are tried."""
-    return yaml.safe_load((RULES_DIR / "interactions.yaml").read_text(encoding="utf-8"))
+    return read_rules(RULES_DIR / "interactions.yaml")
 
 
 def extract_interactions(sent: Span, reader: ActorReader, evidence: Evidence,
@@ -171,14 +171,17 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
     lowered = sent.text.lower()
     found: list[tuple[str, Token]] = []
     used: set[int] = set()
-    # only verbs and nouns trigger; a negated one ("did not meet") never does
-    candidates = [(t, t.lemma_.lower(), t.pos_) for t in sent if t.pos_ in {"VERB", "NOUN"}]
-    for kind, words in load_triggers().items():
+    # only verbs and nouns trigger (a word of some kind at that); a negated one ("did not
+    # meet") never does
+    verbs, nouns = _any_trigger_words()
+    candidates = [(t, lemma, pos) for t in sent if (pos := t.pos_) in {"VERB", "NOUN"}
+                  and (lemma := t.lemma_.lower()) in (verbs if pos == "VERB" else nouns)]
+    for kind, trigger in _kind_triggers().items():
         if kind == STATEMENT and found:
             break  # sympathy offered in a call or a meeting is part of that contact
         if kind == "meeting" and any(k in _MORE_THAN_A_MEETING for k, _ in found):
             continue  # a meeting held by video, or told by the statement it issued, is that
-        for phrase, pattern in _phrase_patterns(kind):
+        for phrase, pattern in trigger.phrases:
             match = pattern.search(lowered) if phrase in lowered else None
             if match:
                 token = sent.char_span(match.start(), match.end(), alignment_mode="expand")
@@ -187,10 +190,9 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                     used.update(range(token.start, token.end))
                     break
         else:
-            calling = set(words.get("person_verbs", [])) | set(words.get("talk_verbs", [])) if kind == "phone_call" else set()
             for token, lemma, pos in candidates:
-                words_of_pos = words.get("verbs", []) if pos == "VERB" else words.get("nouns", [])
-                if token.i in used or (lemma not in words_of_pos and not (pos == "VERB" and lemma in calling)):
+                words_of_pos = trigger.verbs if pos == "VERB" else trigger.nouns
+                if token.i in used or (lemma not in words_of_pos and not (pos == "VERB" and lemma in trigger.calling)):
                     continue
                 if any(c.dep_ == "neg" for c in token.children) or _one_way_or_another(token):
                     continue
@@ -199,11 +201,40 @@ def _find_triggers(sent: Span, reader: ActorReader) -> list[tuple[str, Token]]:
                 if kind == "letter" and pos == "VERB" and not any(
                         c.dep_ in {"prep", "dative"} and c.lower_ == "to" for c in token.children):
                     continue  # "poems written on the boxes", "the newspaper wrote": no letter without "to"
-                if lemma in words_of_pos or _calls_a_person(token, words):
+                if lemma in words_of_pos or _calls_a_person(token, trigger.words):
                     found.append((kind, token))
                     used.add(token.i)
                     break
     return found
+
+
+@dataclass(frozen=True)
+class _KindTriggers:
+    """The trigger words of one kind of interaction, as `_find_triggers` looks them up."""
+
+    words: dict[str, list[str]]  # as the rules give them
+    phrases: tuple[tuple[str, re.Pattern[str]], ...]  # each phrase with its whole-word pattern
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    calling: frozenset[str]  # verbs of a phone call made to a person ("called President X")
+
+
+@lru_cache(maxsize=1)
+def _kind_triggers() -> dict[str, _KindTriggers]:
+    """The triggers of each kind, in the order kinds are tried."""
+    return {kind: _KindTriggers(
+        words=words, phrases=_phrase_patterns(kind), verbs=frozenset(words.get("verbs", ())),
+        nouns=frozenset(words.get("nouns", ())),
+        calling=frozenset(words.get("person_verbs", ())) | frozenset(words.get("talk_verbs", ()))
+        if kind == "phone_call" else frozenset())
+        for kind, words in load_triggers().items()}
+
+
+@lru_cache(maxsize=1)
+def _any_trigger_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The verbs and the nouns that trigger some kind of interaction."""
+    kinds = _kind_triggers().values()
+    return frozenset().union(*(k.verbs | k.calling for k in kinds)), frozenset().union(*(k.nouns for k in kinds))
 
 
 def _one_way_or_another(token: Token) -> bool:
