@@ -31,6 +31,7 @@ _FOOTNOTE_LINE = re.compile(r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\]|\(\
 _URL = re.compile(r"https?://[^\s<>\"'，。)）]+")
 _TERMINAL = re.compile(r"[.!?;:\"”’)][¹²³⁴⁵⁶⁷⁸⁹⁰]*\s*$")
 _LATIN = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _MONTHS = ("january february march april may june july august september october "
            "november december").split()
 _ISO_DATE = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
@@ -376,8 +377,11 @@ def _cut_by_page_break(text: str, paragraphs: list[Paragraph], start: int) -> in
 
 
 def _is_latin(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and sum(1 for c in letters if c.isascii()) / len(letters) > 0.6
+    """Most of the line's letters are ASCII ones (counted with a regex: every line of every
+    document is asked, and a loop over each character would take a rebuild's while)."""
+    ascii_letters = len(_LATIN.findall(line))
+    letters = ascii_letters + sum(1 for c in _NON_ASCII.findall(line) if c.isalpha())
+    return letters > 0 and ascii_letters / letters > 0.6
 
 
 def _is_prose(line: str) -> bool:

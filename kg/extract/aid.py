@@ -133,8 +133,10 @@ def extract_commercial_flows(sent: Span, reader: ActorReader, evidence: Evidence
     """
     gaz = reader.gaz
     for verb in sent:
+        if verb.pos_ != "VERB":
+            continue
         lemma = verb.lemma_.lower()
-        if verb.pos_ != "VERB" or lemma not in gaz.words("commercial_verbs") or is_negated(verb, gaz):
+        if lemma not in gaz.words("commercial_verbs") or is_negated(verb, gaz):
             continue
         money = find_money(sent.text)  # the same list for each verb (cached)
         things = [c for c in verb.children if c.dep_ in OBJECTS and reader.actor(c) is None]
@@ -163,13 +165,15 @@ def _trigger_candidates(sent: Span, gaz: Gazetteer) -> list[Token]:
     picked: set[int] = set()
     for token in sent:
         lemma = token.lemma_.lower()
-        if _verbal(token):
+        pos = token.pos_
+        if pos in _VERBAL_POS or token.tag_.startswith("VB"):  # `_verbal`, written out for speed
             if lemma in verbs:
                 picked.add(token.i)
             continue
-        if token.pos_ == "NOUN" and lemma in aid_nouns:
+        if pos == "NOUN" and lemma in aid_nouns:
             picked.add(token.i)
-        if token.dep_ == "prep" and token.lower_ == "by" or token.dep_ == "compound" and lemma in aid_nouns:
+        dep = token.dep_
+        if dep == "prep" and token.lower_ == "by" or dep == "compound" and lemma in aid_nouns:
             head = token.head
             if head.pos_ == "NOUN" and not _verbal(head) and head.i != token.i:
                 picked.add(head.i)
@@ -178,7 +182,10 @@ def _trigger_candidates(sent: Span, gaz: Gazetteer) -> list[Token]:
 
 
 def _verbal(token: Token) -> bool:
-    return token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB")
+    return token.pos_ in _VERBAL_POS or token.tag_.startswith("VB")
+
+
+_VERBAL_POS = frozenset({"VERB", "AUX"})
 
 
 @lru_cache(maxsize=1)
