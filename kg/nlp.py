@@ -56,7 +56,8 @@ def load_model() -> Language:
         except ImportError:
             continue
         with _entry_points_by_group():
-            return module.load()
+            # the sentence recognizer comes disabled (the parser splits sentences): not loaded at all
+            return module.load(exclude=["senter"])
     raise ImportError(f"no English spaCy pipeline installed; pip install one of {MODEL_PACKAGES}")
 
 
