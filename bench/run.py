@@ -197,6 +197,15 @@ def _timed(function, budget: float | None = None) -> tuple[float | None, object]
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def _resident_mb() -> float:
+    """This process's resident memory now (not its peak, which an earlier step may have set)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:  # no /proc: the peak, the best there is
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _median_of(function, runs: int) -> tuple[float, object]:
     timed = [_timed(function) for _ in range(runs)]
     return statistics.median(t for t, _ in timed), timed[-1][1]
@@ -236,14 +245,14 @@ def child_queries(source_store: str, triples: int, budget: float, disk_folder: s
     del written
     disk = ox.Store.read_only(disk_folder)
     on_store = KnowledgeGraph(Dataset(store=OxigraphStore(store=store), default_union=True))
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = _resident_mb()
     started = time.perf_counter()
     memory = rdflib_graph(quads)
     rdflib_load = time.perf_counter() - started
+    rdflib_mb = _resident_mb() - rss_before
     del quads
     gc.collect()
     in_memory = KnowledgeGraph(memory)
-    rdflib_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     rows = []
     for saved in saved_queries():
         try:
