@@ -236,9 +236,7 @@ def _add_entity_phrases(ruler: EntityRuler, patterns: list[dict], words: dict[st
             ruler._ent_ids[key] = (ent_label, entry["id"])
         ruler.phrase_patterns[label].append(_Phrase(entry["pattern"]))
         by_label.setdefault(label, []).append([strings.add(word) for word in words[entry["pattern"]]])
-    # once per label: the matcher makes a lexeme of the label at each call
-    for label, phrases in by_label.items():
-        ruler.phrase_matcher.add(label, phrases)
+    _add_by_label(ruler.phrase_matcher, by_label)
 
 
 def _add_span_phrases(ruler: SpanRuler, patterns: list[dict], words: dict[str, list[str]]) -> None:
@@ -255,8 +253,28 @@ def _add_span_phrases(ruler: SpanRuler, patterns: list[dict], words: dict[str, l
     by_label: dict[str, list[list[int]]] = {}
     for label, entry in zip(labels, patterns):
         by_label.setdefault(label, []).append([vocab.strings.add(lower(word)) for word in words[entry["pattern"]]])
-    for label, phrases in by_label.items():  # once per label, as for the actors
-        ruler.phrase_matcher.add(label, phrases)
+    _add_by_label(ruler.phrase_matcher, by_label)
+
+
+def _add_by_label(matcher, by_label: dict[str, list[list[int]]]) -> None:
+    """Add each label's phrases to a phrase matcher in one call.
+
+    The matcher makes a lexeme of each label (the first time it is added), and a lexeme
+    computes every lexical attribute of its text: thousands of labels take a tenth of a
+    second, which a rebuild of one document waits for. A label with a space or the entity
+    ruler's "||" ("GPE||country:KOR", "('TITLE', 'President')") is never a word of a text,
+    so its lexeme is made without them; any other label is made as usual.
+    """
+    vocab = matcher.vocab
+    getters = vocab.lex_attr_getters
+    for label, phrases in by_label.items():
+        bare = " " in label or "||" in label
+        if bare:
+            vocab.lex_attr_getters = {}
+        try:
+            matcher.add(label, phrases)
+        finally:
+            vocab.lex_attr_getters = getters
 
 
 @Language.component("cckg_person_names")

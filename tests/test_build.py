@@ -129,3 +129,11 @@ def test_rulers_from_cached_words_are_those_spacy_builds(tmp_path):
         return [(e.text, e.label_, e.ent_id_) for e in doc.ents], [(s.text, s.id_) for s in doc.spans["titles"]]
     assert parsed(spacys) == parsed(warm)
     assert parsed(warm)[0] and parsed(warm)[1]
+    # the labels' lexemes are made without lexical attributes, and only they: words keep theirs
+    words = [t.text for t in spacys(text)] + ["GPE", "ORG", "PERSON", "TITLE"]
+
+    def attributes(nlp):
+        return [(w, nlp.vocab[w].lower_, nlp.vocab[w].shape_, nlp.vocab[w].is_alpha, nlp.vocab[w].like_num)
+                for w in words]
+    assert attributes(warm) == attributes(spacys)
+    assert warm.vocab.lex_attr_getters.keys() == spacys.vocab.lex_attr_getters.keys()
