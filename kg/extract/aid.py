@@ -476,8 +476,7 @@ def _arrival(verb: Token, reader: ActorReader) -> _Frame | None:
     sources = [] if frame.donors else _sources(verb, reader)
     frame.donors = frame.donors or sources
     sent_to = recipients_of(subject, [], reader, deep=True)
-    places = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in reader.gaz.words("arrival_preps")
-              for p in c.children if p.dep_ == "pobj"]
+    places = prep_objects(verb, *reader.gaz.words("arrival_preps"))
     places += [c for c in verb.children if c.dep_ in OBJECTS]
     # "touched down in Ethiopia and Burkina Faso", "reached Islamabad"
     frame.recipients = sent_to or [a for p in places for t in (p, *p.conjuncts) if (a := reader.place(t))]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from kg.extract.actors import ActorReader
-from kg.extract.parsed import sentence_entities, title_tokens
+from kg.extract.parsed import prep_objects, sentence_entities, title_tokens
 from kg.gazetteer import RULES_DIR, read_rules
 from kg.types import PLEDGED, ActorRef, AidFlow, Evidence, Interaction, Position
 
@@ -124,8 +124,7 @@ def _one_each(kind: str, initiator: ActorRef, others: list[ActorRef], participan
 def _callees(verb: Token, reader: ActorReader) -> list[ActorRef]:
     """The persons called or spoken with: "called A and B", "spoke with A and B"."""
     heads = [c for c in verb.children if c.dep_ in {"dobj", "oprd"}]
-    heads += [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"with", "to"}
-              for p in c.children if p.dep_ == "pobj"]
+    heads += prep_objects(verb, "with", "to")
     tokens = [t for head in heads for t in (head, *head.conjuncts)]
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"with", "to"}):
         # the names up to the clause's end, however the parser joined them: "in phone calls
@@ -362,8 +361,7 @@ def _participants(sent: Span, reader: ActorReader, positions: list[Position]) ->
 def _visits(trigger: Token, sent: Span, reader: ActorReader, participants: list[ActorRef],
             evidence: Evidence, date: str | None) -> Iterator[Interaction]:
     """One visit per visitor: "leaders from Cambodia, Mongolia and Pakistan ... visits to China"."""
-    hosts = [a for c in trigger.children if c.dep_ == "prep" and c.lower_ in {"to", "in"}
-             for p in c.children if p.dep_ == "pobj" for a in reader.actors(p)]
+    hosts = [a for p in prep_objects(trigger, "to", "in") for a in reader.actors(p)]
     hosts += [a for c in trigger.children if c.dep_ in {"dobj", "obj"} for a in reader.actors(c)]
     host = next((reader.country_of(h) or h for h in hosts), None)
     visitors = [a for c in trigger.children if c.dep_ in {"nsubj", "poss"} for a in reader.actors(c)]
