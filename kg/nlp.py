@@ -244,14 +244,11 @@ def _add_span_phrases(ruler: SpanRuler, patterns: list[dict], words: dict[str, l
     words' lower case forms (the LOWER the vocabulary would give them)."""
     vocab = ruler.nlp.vocab
     lower = vocab.lex_attr_getters.get(LOWER, str.lower)
-    labels = []
+    by_label: dict[str, list[list[int]]] = {}
     for entry in patterns:
         label = repr((entry["label"], entry.get("id", "")))
         ruler._match_label_id_map[vocab.strings.as_int(label)] = {"label": entry["label"], "id": entry.get("id", "")}
         ruler._patterns.append(entry)
-        labels.append(label)
-    by_label: dict[str, list[list[int]]] = {}
-    for label, entry in zip(labels, patterns):
         by_label.setdefault(label, []).append([vocab.strings.add(lower(word)) for word in words[entry["pattern"]]])
     _add_by_label(ruler.phrase_matcher, by_label)
 
@@ -268,8 +265,7 @@ def _add_by_label(matcher, by_label: dict[str, list[list[int]]]) -> None:
     vocab = matcher.vocab
     getters = vocab.lex_attr_getters
     for label, phrases in by_label.items():
-        bare = " " in label or "||" in label
-        if bare:
+        if " " in label or "||" in label:
             vocab.lex_attr_getters = {}
         try:
             matcher.add(label, phrases)

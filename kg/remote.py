@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib._converter import to_ox
 from rdflib import Dataset
 
 from kg.errors import StoreError
 from kg.namespace import ID
 from kg.rdf import OxTerm, Quad
+from kg.store import rdflib_to_ox
 
 TIMEOUT_S = 60
 
@@ -117,12 +117,15 @@ class _NTriplesTerms:
     """Terms written as N-Triples, each distinct term once (rdflib's through Oxigraph's)."""
 
     def __init__(self):
-        self._text: dict = {}
+        self._text: dict[OxTerm, str] = {}
+        self._to_ox = rdflib_to_ox()
 
     def __call__(self, term) -> str:
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            term = self._to_ox(term)
         written = self._text.get(term)
         if written is None:
-            written = self._text[term] = str(term if isinstance(term, (ox.NamedNode, ox.Literal)) else to_ox(term))
+            written = self._text[term] = str(term)
         return written
 
     def iri(self, term) -> str:

@@ -112,7 +112,7 @@ def write_turtle(quads: Iterable[Quad | ox.Quad | ox.Triple], target: Path, *, d
 
 
 def _ox_triples(quads: Iterable) -> Iterator[ox.Triple]:
-    term = _rdflib_to_ox()
+    term = rdflib_to_ox()
     for quad in quads:
         if isinstance(quad, ox.Triple):
             yield quad
@@ -218,7 +218,7 @@ def memory_dataset(quads: Iterable[Quad | ox.Quad]) -> Dataset:
 
 def _as_ox_quads(quads: Iterable[Quad | ox.Quad]) -> Iterator[ox.Quad]:
     """`to_ox_quads`, one quad at a time."""
-    term = _rdflib_to_ox()
+    term = rdflib_to_ox()
     for quad in quads:
         if isinstance(quad, ox.Quad):
             yield quad
@@ -239,7 +239,7 @@ def to_ox_quads(quads: Iterable[Quad | ox.Quad]) -> list[ox.Quad]:
     return list(_as_ox_quads(quads))
 
 
-def _rdflib_to_ox() -> Callable:
+def rdflib_to_ox() -> Callable:
     """A converter of rdflib terms to Oxigraph's, each distinct term converted once."""
     from oxrdflib._converter import to_ox
 
