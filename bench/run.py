@@ -10,6 +10,9 @@ Prints each target of issue 6 as a ratio measured side by side in this one run:
 - incremental rebuild after changing 1 document, and with nothing changed, over the full
   build (each a fresh process, the `kg.build` call timed, the best of two);
 - peak memory (max RSS of a fresh process) building `--big` documents over `--docs`;
+- `--executor dask` throughput on the `--docs` corpus with each of `--workers` Dask
+  workers (a local cluster per count, started before the clock; for reference, with a
+  table: documents per second, speed-up over the fewest workers, extraction and assembly);
 - saved-query latency, median over `ontology/queries/*.rq` with their default parameters,
   on a graph of `--triples` triples (the seed graph replicated under renamed IRIs), in a
   fresh process: the Oxigraph store in memory (through `KnowledgeGraph.query`, and queried
@@ -21,14 +24,16 @@ Prints each target of issue 6 as a ratio measured side by side in this one run:
   table also gives the store's time for the whole answer (`--limit 0`), and the same
   store's on disk, opened read-only as `kg query` and `kg serve` open a built one.
 
-`--only PART` (repeatable) runs only some parts: speed, jobs, incremental, memory, queries;
-e.g. `python bench/run.py --only queries`. Corpora come from `bench/make_corpus.py`
+`--only PART` (repeatable) runs only some parts: speed, jobs, incremental, memory, dask,
+queries; e.g. `python bench/run.py --only queries`, or on a larger machine
+`python bench/run.py --only dask --workers 1,2,4,8,16 --docs 1000`. Corpora come from `bench/make_corpus.py`
 (seeded). Work files go to a temporary folder.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import signal
@@ -98,6 +103,41 @@ def child_speed(corpus: str, out: str, repeat: int) -> dict:
             bare.append(bare_run())
             build.append(build_run())
     return {"bare": min(bare), "build": min(build), "paragraphs": len(texts)}
+
+
+def child_dask(corpus: str, out: str, workers: int, repeat: int) -> dict:
+    """Full builds with `--executor dask` on a `LocalCluster` of `workers` single-threaded
+    worker processes, the best of `repeat`.
+
+    The cluster is started, and every worker has loaded the pipeline, before the clock
+    starts: a long-lived cluster serves many builds. Each build is split at the moment the
+    last document's facts came back: extraction on the workers before it, the graph's
+    assembly and writing in this process after it.
+    """
+    from distributed import Client, LocalCluster
+
+    import kg
+    from kg.dask_executor import LoadPipeline
+
+    started = time.perf_counter()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(cluster)
+    client.register_plugin(LoadPipeline())  # each worker loads the pipeline now, not in the first build
+    cluster_s = time.perf_counter() - started
+    runs = []
+    try:
+        for _ in range(repeat):
+            arrived: list[float] = []
+            started = time.perf_counter()
+            graph = kg.build([corpus], out, full=True, executor="dask", scheduler=cluster.scheduler_address,
+                             progress=lambda *_: arrived.append(time.perf_counter()))
+            seconds = time.perf_counter() - started
+            runs.append({"seconds": seconds, "extraction": arrived[-1] - started,
+                         "documents": graph.summary.documents, "triples": graph.summary.triples})
+    finally:
+        client.close()
+        cluster.close()
+    return {**_fastest(runs), "workers": workers, "cluster_s": cluster_s}
 
 
 def run_child(*args: str, progress: bool = False) -> dict:
@@ -315,7 +355,7 @@ def query_table(result: dict) -> str:
 # ---- the report ----
 
 #: The parts of the report, each runnable alone with `--only PART`.
-PARTS = ("speed", "jobs", "incremental", "memory", "queries")
+PARTS = ("speed", "jobs", "incremental", "memory", "dask", "queries")
 
 
 def _fastest(builds) -> dict:
@@ -332,6 +372,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200, help="documents of the main corpus")
     parser.add_argument("--big", type=int, default=2000, help="documents of the memory corpus")
     parser.add_argument("--triples", type=int, default=1_000_000, help="triples of the query graph")
+    cores = os.cpu_count() or 1
+    parser.add_argument("--workers", type=_worker_counts,
+                        default=[n for n in (1, 2, 4, 8, 16) if n <= cores] or [1],
+                        help="Dask worker counts to measure, e.g. 1,2,4,8,16 (default: 1, 2, 4... up to the cores)")
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per rdflib query at most")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each speed measurement")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
@@ -343,6 +387,8 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "build":
             result = child_build(rest[0], rest[1], int(rest[2]), rest[3] == "full")
+        elif kind == "dask":
+            result = child_dask(rest[0], rest[1], int(rest[2]), int(rest[3]))
         elif kind == "queries":
             result = child_queries(rest[0], int(rest[1]), float(rest[2]), rest[3])
         else:
@@ -362,7 +408,7 @@ def report(args: argparse.Namespace, work: Path) -> None:
 
     parts = set(args.only or PARTS)
     corpus, big = work / f"corpus{args.docs}", work / f"corpus{args.big}"
-    if parts & {"speed", "jobs", "incremental", "memory"}:
+    if parts & {"speed", "jobs", "incremental", "memory", "dask"}:
         make_corpus(args.docs, corpus)
     if "memory" in parts:
         make_corpus(args.big, big)
@@ -393,6 +439,9 @@ def report(args: argparse.Namespace, work: Path) -> None:
         row(f"peak memory, {args.big} / {args.docs} docs", _ratio(large["max_rss_mb"], one["max_rss_mb"]),
             "<= 1.5", f"{large['max_rss_mb']:.0f} MB / {one['max_rss_mb']:.0f} MB, "
             f"{large['triples']:,} / {one['triples']:,} triples, {large['seconds']:.0f} s")
+
+    if "dask" in parts:
+        tables.append(dask_scaling(args, work, corpus, row))
 
     if "queries" in parts:
         seed_out = work / "seeds"
@@ -447,6 +496,43 @@ def incremental(args: argparse.Namespace, work: Path, corpus: Path, row) -> None
         f"{after_one['seconds']:.2f} s / {full['seconds']:.1f} s, {after_one['extracted']} extracted")
     row("rebuild, nothing changed / full", _ratio(nothing["seconds"], full["seconds"]), "<= 0.03",
         f"{nothing['seconds']:.2f} s / {full['seconds']:.1f} s, {nothing['extracted']} extracted")
+
+
+def dask_scaling(args: argparse.Namespace, work: Path, corpus: Path, row) -> str:
+    """`--executor dask` throughput on the `--docs` corpus for each of `--workers` (a fresh
+    process and cluster each); a row for the most workers, and a table of them all."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        row("--executor dask", "-", "(for reference)", "not measured: dask is not installed (pip install 'cckg[dask]')")
+        return ""
+    runs = [run_child("dask", str(corpus), str(work / f"dask{n}"), str(n), "2") for n in args.workers]
+    base = runs[0]
+    lines = [f"{'workers':>7} {'build':>8} {'documents/s':>12} {'speed-up':>9} {'extraction':>11} "
+             f"{'assembly':>9} {'cluster start':>14}"]
+    for run in runs:
+        lines.append(f"{run['workers']:>7} {run['seconds']:>6.2f} s {run['documents'] / run['seconds']:>12.1f} "
+                     f"{base['seconds'] / run['seconds']:>9.2f} {run['extraction']:>9.2f} s "
+                     f"{run['seconds'] - run['extraction']:>7.2f} s {run['cluster_s']:>12.1f} s")
+    lines.append(f"(`kg build --executor dask` on a LocalCluster of single-threaded worker processes on this "
+                 f"machine's {os.cpu_count()} cores, the {base['documents']}-document corpus, {base['triples']:,} "
+                 f"triples, the best of two builds each; the cluster is started and every worker has loaded the "
+                 f"pipeline before the clock starts (cluster start: that time, for reference); speed-up: over "
+                 f"{base['workers']} worker(s); extraction: until the last document's facts came back; assembly: "
+                 f"resolving, building and writing the graph in the calling process after that)")
+    most = runs[-1]
+    row(f"--executor dask, {most['workers']} / {base['workers']} worker(s), {args.docs} docs",
+        f"{base['seconds'] / most['seconds']:.2f}", "(for reference)",
+        f"{most['documents'] / most['seconds']:.1f} / {base['documents'] / base['seconds']:.1f} documents/s; "
+        f"table below")
+    return "\n".join(lines)
+
+
+def _worker_counts(text: str) -> list[int]:
+    counts = sorted({int(n) for n in text.split(",") if n.strip()})
+    if not counts or counts[0] < 1:
+        raise argparse.ArgumentTypeError(f"worker counts must be 1 or more, e.g. 1,2,4 (got {text!r})")
+    return counts
 
 
 if __name__ == "__main__":
