@@ -99,6 +99,20 @@ def test_bound_values_cannot_change_the_query(seed_build):
         kg.query(graph, sparql, **{"c) {": "x"})
 
 
+def test_pipeline_tokenizer_is_the_one_the_model_package_saved():
+    """`load_model` leaves the package's saved tokenizer unread: spaCy's English tokenizer,
+    made before it, must be the same (a newer spaCy or model could make them differ)."""
+    import spacy
+
+    from kg.nlp import load_model
+
+    nlp = load_model()
+    saved = spacy.blank("en").tokenizer.from_disk(Path(nlp.path) / "tokenizer")
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved.to_bytes(exclude=["vocab"])
+    assert [t.text for t in nlp.tokenizer("U.S. aid didn't arrive: 1,000 masks (e.g. N95s) on 3/4.")] == [
+        "U.S.", "aid", "did", "n't", "arrive", ":", "1,000", "masks", "(", "e.g.", "N95s", ")", "on", "3/4", "."]
+
+
 def test_rulers_from_cached_words_are_those_spacy_builds(tmp_path):
     """The rulers' matchers given the hashes of the phrases' words (kept on disk) hold what
     spaCy's `add_patterns` puts in them, and parse the same."""
