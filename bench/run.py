@@ -26,8 +26,8 @@ Prints each target of issue 6 as a ratio measured side by side in this one run:
 
 `--only PART` (repeatable) runs only some parts: speed, jobs, incremental, memory, dask,
 queries; e.g. `python bench/run.py --only queries`, or on a larger machine
-`python bench/run.py --only dask --workers 1,2,4,8,16 --docs 1000`. Corpora come from `bench/make_corpus.py`
-(seeded). Work files go to a temporary folder.
+`python bench/run.py --only dask --workers 1,2,4,8,16 --docs 1000`. Corpora come from
+`bench/make_corpus.py` (seeded). Work files go to a temporary folder.
 """
 from __future__ import annotations
 
