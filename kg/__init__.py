@@ -11,11 +11,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from kg.graph import KnowledgeGraph
-from kg.pipeline import build
+
+if TYPE_CHECKING:
+    from kg.pipeline import build
 
 __all__ = ["KnowledgeGraph", "analyze", "build", "open_graph", "query", "validate"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # `build` is imported when first asked for: it brings spaCy (over half a second), which
+    # reading a built graph (`kg query`, `kg serve`, `kg.open_graph`) does not need
+    if name == "build":
+        from kg.pipeline import build
+
+        return build
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 
 def open_graph(build_dir: str | Path) -> KnowledgeGraph:

@@ -19,8 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from kg.extract import EXTRACTOR_VERSION
-from kg.types import DocumentFacts, SourceDocument
+from kg.types import EXTRACTOR_VERSION, DocumentFacts, SourceDocument
 
 CACHE_DIR = "cache"
 #: What the last complete build was made of, beside the pickles.

@@ -29,12 +29,12 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from kg.extract import EXTRACTOR_VERSION
 from kg.gazetteer import slug
 from kg.namespace import (ACTOR_CLASSES, AID_TYPE_CONCEPTS, CCKG, ID, INTERACTION_CLASSES, SCHEMA,
                           STATUS_INDIVIDUALS, WIKIDATA)
 from kg.resolve import ResolvedFacts
-from kg.types import ActorRef, AidFlow, CommercialFlow, Evidence, Interaction, Position, SourceDocument
+from kg.types import (EXTRACTOR_VERSION, ActorRef, AidFlow, CommercialFlow, Evidence, Interaction, Position,
+                      SourceDocument)
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]

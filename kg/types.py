@@ -27,6 +27,11 @@ INTERACTION_KINDS = (
 #: Flow statuses.
 DELIVERED, PLEDGED = "delivered", "pledged"
 
+#: The version of the extractors (`kg.extract`), raised whenever they change what they
+#: produce; stored with each document, and part of its cache key. Kept here, with the
+#: records they produce, so that the graph's writers import no spaCy.
+EXTRACTOR_VERSION = "0.1.0"
+
 
 @dataclass(frozen=True)
 class Paragraph:

@@ -45,6 +45,21 @@ def test_query_prints_rows_in_each_format(built):
     assert "Norway" in as_table.stdout and "1 row" in as_table.stdout
 
 
+def test_reading_a_built_graph_loads_neither_spacy_nor_pandas(built):
+    """`kg query` (and the API's reading side) start without the parser's libraries, which
+    take most of a second to import; `kg.build` brings them when asked for."""
+    root, _ = built
+    script = ("import sys, kg, kg.cli\n"
+              f"rows = kg.query({str(root / 'build')!r}, 'SELECT ?f WHERE {{ ?f a cckg:AidFlow }}')\n"
+              "assert len(rows) == 1, len(rows)\n"
+              "print(sorted(m for m in ('spacy', 'pandas') if m in sys.modules))\n"
+              "kg.build\n"
+              "print('spacy' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", "True"]
+
+
 def test_query_from_an_rq_file(built):
     root, _ = built
     query_file = root / "q.rq"

@@ -7,13 +7,16 @@ import numbers
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from kg.cli import app, console
+
+if TYPE_CHECKING:  # pandas comes with the analysis, not with every `kg` command
+    import pandas as pd
 
 #: How many members of a community the terminal table names.
 COMMUNITY_NAMES_SHOWN = 8
@@ -170,8 +173,14 @@ def _periods_table(periods: pd.DataFrame) -> Table:
     return table
 
 
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
 def _number(value) -> str:
-    if pd.isna(value):
+    if _missing(value):
         return "–"
     if isinstance(value, numbers.Integral):
         return str(value)
@@ -183,4 +192,4 @@ def _money(value: float) -> str:
 
 
 def _text(value) -> str:
-    return "–" if value is None or pd.isna(value) else str(value)
+    return "–" if _missing(value) else str(value)

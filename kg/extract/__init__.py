@@ -20,12 +20,9 @@ from kg.extract.aid import extract_aid_flows, extract_commercial_flows, place_op
 from kg.extract.interactions import extract_interactions, quoted_pledges
 from kg.extract.parsed import sentence_entities
 from kg.extract.quantities import parse_date, shift_date, weekday_date
-from kg.types import DocumentFacts, Evidence, Paragraph, SourceDocument
+from kg.types import EXTRACTOR_VERSION, DocumentFacts, Evidence, Paragraph, SourceDocument
 
-__all__ = ["extract_document", "sentence_date"]
-
-#: Raised whenever the extractors change what they produce; stored with each document.
-EXTRACTOR_VERSION = "0.1.0"
+__all__ = ["EXTRACTOR_VERSION", "extract_document", "sentence_date"]
 
 
 def extract_document(document: SourceDocument, nlp: Language, *, batch_size: int = 64) -> DocumentFacts:
