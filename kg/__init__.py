@@ -32,9 +32,14 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 
-def open_graph(build_dir: str | Path) -> KnowledgeGraph:
-    """Open the graph that `kg build` wrote into `build_dir`."""
-    return KnowledgeGraph.open(build_dir)
+def open_graph(build_dir: str | Path, *, in_memory: bool = False) -> KnowledgeGraph:
+    """Open the graph that `kg build` wrote into `build_dir`.
+
+    With `in_memory`, a copy of it in memory: queries reading much of a large graph run
+    several times faster, for about 9 s of loading and 400 MB per million triples; the
+    copy does not see later builds.
+    """
+    return KnowledgeGraph.open(build_dir, in_memory=in_memory)
 
 
 def query(graph: KnowledgeGraph | str | Path, sparql: str, **bindings: object):

@@ -63,11 +63,12 @@ class KnowledgeGraph:
             dataset.bind(prefix, namespace)
 
     @classmethod
-    def open(cls, build_dir: str | Path) -> KnowledgeGraph:
-        """Open the graph that `kg build` wrote into `build_dir`."""
+    def open(cls, build_dir: str | Path, *, in_memory: bool = False) -> KnowledgeGraph:
+        """Open the graph that `kg build` wrote into `build_dir` (`in_memory`: a copy of it
+        in memory, for many queries over a large graph; see `kg.store.open_dataset`)."""
         build_dir = Path(build_dir)
         recover_if_idle(build_dir)
-        return cls(open_dataset(build_dir / STORE_DIR), path=build_dir)
+        return cls(open_dataset(build_dir / STORE_DIR, in_memory=in_memory), path=build_dir)
 
     def __len__(self) -> int:
         return len(self.dataset)

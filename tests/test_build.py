@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,20 @@ def test_open_reads_the_built_store(seed_build):
     out, graph = seed_build
     reopened = kg.open_graph(out)
     assert len(reopened) == len(graph)
+
+
+def test_open_in_memory_copies_the_built_store(seed_build, tmp_path):
+    out, graph = seed_build
+    build_dir = tmp_path / "copy"
+    shutil.copytree(out, build_dir)
+    on_disk, in_memory = kg.open_graph(build_dir), kg.open_graph(build_dir, in_memory=True)
+    sparql = ("SELECT ?f ?d ?r WHERE { ?f a cckg:AidFlow ; cckg:donor/rdfs:label ?d ; "
+              "cckg:recipient/rdfs:label ?r } ORDER BY ?f")
+    rows = [tuple(map(str, row)) for row in on_disk.query(sparql)]
+    assert len(rows) > 50 and len(in_memory) == len(graph)
+    del on_disk
+    shutil.rmtree(build_dir)  # the copy in memory does not need the files
+    assert [tuple(map(str, row)) for row in in_memory.query(sparql)] == rows
 
 
 def test_bound_values_cannot_change_the_query(seed_build):
