@@ -32,6 +32,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), "build"})  # `kg.build` is offered where names are completed
+
+
 def open_graph(build_dir: str | Path, *, in_memory: bool = False) -> KnowledgeGraph:
     """Open the graph that `kg build` wrote into `build_dir`.
 
