@@ -10,7 +10,6 @@ The Python API that the CLI and the notebooks share::
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from kg.graph import KnowledgeGraph

@@ -58,7 +58,7 @@ def load_model() -> Language:
         with _entry_points_by_group():
             # The sentence recognizer comes disabled (the parser splits sentences): not loaded
             # at all. The tokenizer the package saved is the English one spaCy makes before
-            # reading it (tests check they are the same): reading it would add its 2,700
+            # reading it (tests check they are the same): reading it would add its 1,350
             # special cases a second time, a fifth of the load.
             return module.load(exclude=["senter", "tokenizer"])
     raise ImportError(f"no English spaCy pipeline installed; pip install one of {MODEL_PACKAGES}")
