@@ -4,8 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg.extract.quantities import find_money, parse_date, parse_quantity
+from kg.extract.quantities import _money_matches, _money_pattern, find_money, parse_date, parse_quantity
 
 
 @pytest.mark.parametrize("text, year, expected", [
@@ -60,3 +62,17 @@ def test_find_money(text, value, currency):
 
 def test_no_money_in_plain_counts():
     assert find_money("They sent 5,000 masks and 300 ventilators.") == []
+
+
+_MONEY_PIECES = ["US$", "U.S.$", "$", "USD", "usd", "RMB", "Rs.", "Rs", "¥", "€", "yuan", "dollars", "US dollars",
+                 "million", "billion", "bn", "mn", "m", "to", "-", "–", " ", "  ", ",", ".", "and", "gave", "\n",
+                 "1", "20", "3,000", "4.5", "600", "2020", "07", "a"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MONEY_PIECES), max_size=14))
+def test_money_search_finds_what_the_whole_pattern_finds(pieces):
+    """`_money_matches` tries the pattern only near digits: it must find exactly the matches
+    that trying it everywhere (`finditer`) finds."""
+    text = "".join(pieces)
+    assert [m.span() for m in _money_matches(text)] == [m.span() for m in _money_pattern().finditer(text)]
