@@ -41,8 +41,10 @@ class _ActorTable:
             self.actors[actor.key] = actor
             return
         names = tuple(dict.fromkeys((*known.names, *actor.names)))
-        self.actors[actor.key] = replace(known, names=names, iso3=known.iso3 or actor.iso3,
-                                         group_size=known.group_size or actor.group_size)
+        iso3, group_size = known.iso3 or actor.iso3, known.group_size or actor.group_size
+        if names != known.names or iso3 is not known.iso3 or group_size is not known.group_size:
+            # most mentions repeat what is known: no new record for them
+            self.actors[actor.key] = replace(known, names=names, iso3=iso3, group_size=group_size)
 
     def get(self, actor: ActorRef) -> ActorRef:
         key = self.aliases.get(actor.key, actor.key)
@@ -108,10 +110,16 @@ def _actors_of(doc_facts: DocumentFacts) -> Iterable[ActorRef]:
 def _merge_short_person_names(table: _ActorTable) -> None:
     """Map single-word persons onto the one full-name person sharing that word."""
     persons = [a for a in table.actors.values() if a.kind == "person"]
-    full = [p for p in persons if len(p.label.split()) > 1]
+    # the full names by their first and by their last word (looking a word up in every full
+    # name, for every single-word name, grew with the square of the corpus)
+    full_by_end_word: dict[str, list[ActorRef]] = {}
+    for person in persons:
+        words = person.label.split()
+        if len(words) > 1:
+            for word in dict.fromkeys((words[0], words[-1])):
+                full_by_end_word.setdefault(word, []).append(person)
     for short in (p for p in persons if len(p.label.split()) == 1):
-        word = short.label
-        matches = [p for p in full if word in (p.label.split()[0], p.label.split()[-1])]
+        matches = full_by_end_word.get(short.label, [])
         if len(matches) == 1:
             target = matches[0]
             table.aliases[short.key] = target.key
