@@ -94,13 +94,17 @@ def _build(all_documents: list[SourceDocument], out_dir: Path | None, formats: l
         cache.forget_build()
     facts: dict[SourceDocument, DocumentFacts] = {}
     todo = []
-    for document in documents:
-        cached = None if cache is None or full else cache.get(document)
-        if cached is None:
-            todo.append(document)
-        else:
-            facts[document] = cached
-            _report(progress, len(facts), len(documents), document.file_name)
+    # the cached facts are many small objects kept to the end and in no cycle: unpickling
+    # them with the cyclic collector running made it walk them all again and again (1.2 s
+    # of a rebuild of 2,000 documents went to it)
+    with collector_paused():
+        for document in documents:
+            cached = None if cache is None or full else cache.get(document)
+            if cached is None:
+                todo.append(document)
+            else:
+                facts[document] = cached
+                _report(progress, len(facts), len(documents), document.file_name)
     for found in extract_all(todo, jobs=jobs, executor=executor, scheduler=scheduler):
         facts[found.document] = found
         if cache is not None:
