@@ -113,12 +113,15 @@ def _merge_short_person_names(table: _ActorTable) -> None:
     # the full names by their first and by their last word (looking a word up in every full
     # name, for every single-word name, grew with the square of the corpus)
     full_by_end_word: dict[str, list[ActorRef]] = {}
+    shorts = []
     for person in persons:
         words = person.label.split()
         if len(words) > 1:
             for word in dict.fromkeys((words[0], words[-1])):
                 full_by_end_word.setdefault(word, []).append(person)
-    for short in (p for p in persons if len(p.label.split()) == 1):
+        elif words:
+            shorts.append(person)
+    for short in shorts:
         matches = full_by_end_word.get(short.label, [])
         if len(matches) == 1:
             target = matches[0]
