@@ -361,7 +361,7 @@ PARTS = ("speed", "jobs", "incremental", "memory", "dask", "queries")
 
 
 def _fastest(builds) -> dict:
-    """The build of `builds` (results of `child_build`) that took the least time."""
+    """The build of `builds` (results of `child_build` or `child_dask`'s runs) that took the least time."""
     return min(builds, key=lambda build: build["seconds"])
 
 
