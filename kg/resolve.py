@@ -124,7 +124,8 @@ def _merge_short_person_names(table: _ActorTable) -> None:
     for short in shorts:
         matches = full_by_end_word.get(short.label, [])
         if len(matches) == 1:
-            target = matches[0]
+            # the table's current record: an earlier short name may have added to its names
+            target = table.actors[matches[0].key]
             table.aliases[short.key] = target.key
             table.actors[target.key] = replace(target, names=tuple(dict.fromkeys((*target.names, *short.names))))
     for key in table.aliases:

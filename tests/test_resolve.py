@@ -34,6 +34,18 @@ def test_short_person_name_joins_the_full_name():
     assert "Kuan" in resolved.actors["person:lee-kuan"].names
 
 
+def test_two_short_names_of_one_person_both_stay_its_names():
+    doc = document("a")
+    full = ActorRef("person:lee-kuan", "person", "Lee Kuan", ("Lee Kuan",))
+    first = ActorRef("person:lee", "person", "Lee", ("Lee",))
+    last = ActorRef("person:kuan", "person", "Kuan", ("Kuan",))
+    norway = load_gazetteer().lookup("Norway")
+    flows = tuple(AidFlow(person, norway, (evidence(doc, start),))
+                  for start, person in enumerate((full, first, last)))
+    resolved = resolve([DocumentFacts(doc, 1, aid_flows=flows)])
+    assert resolved.actors["person:lee-kuan"].names == ("Lee Kuan", "Lee", "Kuan")
+
+
 def test_same_act_in_two_documents_is_one_flow_with_two_mentions():
     gaz = load_gazetteer()
     a, b = document("a"), document("b")
