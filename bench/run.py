@@ -9,7 +9,8 @@ Prints each target of issue 6 as a ratio measured side by side in this one run:
 - `--jobs 2` speed-up over `--jobs 1` on the `--docs` corpus (each a fresh process, the
   `kg.build` call timed, pipeline loading included, the best of two);
 - incremental rebuild after changing 1 document, and with nothing changed, over the full
-  build (each a fresh process, the `kg.build` call timed, the best of two);
+  build (each a fresh process, the `kg.build` call timed): `--repeat` rounds of the three,
+  the median of the rounds' ratios;
 - peak memory (max RSS of a fresh process) building `--big` documents over `--docs`;
 - `--executor dask` throughput on the `--docs` corpus with each of `--workers` Dask
   workers (a local cluster per count, started before the clock; for reference, with a
@@ -386,7 +387,7 @@ def main() -> None:
                         default=[n for n in (1, 2, 4, 8, 16) if n <= cores] or [1],
                         help="Dask worker counts to measure, e.g. 1,2,4,8,16 (default: 1, 2, 4... up to the cores)")
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per rdflib query at most")
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of build and bare pipeline (speed part)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of the speed and incremental parts")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--only", action="append", choices=PARTS,
                         help="run only this part (repeatable; default: all of them)")
@@ -491,24 +492,31 @@ def report(args: argparse.Namespace, work: Path) -> None:
 
 def incremental(args: argparse.Namespace, work: Path, corpus: Path, row) -> None:
     """Rebuild after changing one document, and with nothing changed, against the full
-    build; each the best of two (two full builds, two documents changed one after the
-    other, two rebuilds of nothing), each in a fresh process."""
+    build, in `--repeat` rounds: a full build, then a rebuild after changing one more
+    document, then a rebuild of nothing, each in a fresh process. A round's three runs see
+    nearly the same machine, so the median of the rounds' ratios is given (as for the speed
+    part), with each round's ratio."""
     copy = work / "incremental"
     shutil.copytree(corpus, copy)
     out = str(work / "inc")
-    full = _fastest(run_child("build", str(copy), out, "1", "full") for _ in range(2))
     documents = sorted(copy.glob("*.txt"))
-    after_one = []
-    for changed in (documents[len(documents) // 2], documents[len(documents) // 3]):
+    rounds = []
+    for round_ in range(args.repeat):
+        full = run_child("build", str(copy), out, "1", "full")
+        changed = documents[(round_ + 1) * len(documents) // (args.repeat + 1)]
         changed.write_text(changed.read_text(encoding="utf-8") + "\nJapan donated 1,000 masks to Nepal.\n",
                            encoding="utf-8")
-        after_one.append(run_child("build", str(copy), out, "1", "cached"))
-    after_one = _fastest(after_one)
-    nothing = _fastest(run_child("build", str(copy), out, "1", "cached") for _ in range(2))
-    row(f"rebuild, 1 of {args.docs} changed / full", _ratio(after_one["seconds"], full["seconds"]), "<= 0.10",
-        f"{after_one['seconds']:.2f} s / {full['seconds']:.1f} s, {after_one['extracted']} extracted")
-    row("rebuild, nothing changed / full", _ratio(nothing["seconds"], full["seconds"]), "<= 0.03",
-        f"{nothing['seconds']:.2f} s / {full['seconds']:.1f} s, {nothing['extracted']} extracted")
+        after_one = run_child("build", str(copy), out, "1", "cached")
+        nothing = run_child("build", str(copy), out, "1", "cached")
+        rounds.append((full, after_one, nothing))
+    for what, which, target in ((f"rebuild, 1 of {args.docs} changed / full", 1, "<= 0.10"),
+                                ("rebuild, nothing changed / full", 2, "<= 0.03")):
+        ratios = sorted(runs[which]["seconds"] / runs[0]["seconds"] for runs in rounds)
+        median = sorted(rounds, key=lambda runs: runs[which]["seconds"] / runs[0]["seconds"])[len(rounds) // 2]
+        row(what, f"{statistics.median(ratios):.3f}", target,
+            f"median of {len(ratios)} rounds ({', '.join(f'{r:.3f}' for r in ratios)}); middle round "
+            f"{median[which]['seconds']:.2f} s / {median[0]['seconds']:.1f} s, "
+            f"{median[which]['extracted']} extracted")
 
 
 def dask_scaling(args: argparse.Namespace, work: Path, corpus: Path, row) -> str:
