@@ -5,7 +5,8 @@ Prints each target of issue 6 as a ratio measured side by side in this one run:
 - build / bare spaCy pipeline (same components, same paragraph texts, pipeline already
   loaded and warmed up for both) on the seeds and on a `--docs` corpus: `--repeat` rounds
   of the two back to back, the median of the rounds' ratios (of wall-clock seconds; the
-  ratio of CPU seconds follows as a cross-check, less moved by other work on the machine);
+  ratio of CPU seconds follows: where the two part, the build waited, on the disk or for
+  the cores, rather than computed more);
 - `--jobs 2` speed-up over `--jobs 1` on the `--docs` corpus (each a fresh process, the
   `kg.build` call timed, pipeline loading included, the best of two);
 - incremental rebuild after changing 1 document, and with nothing changed, over the full
