@@ -84,6 +84,7 @@ def child_speed(corpus: str, out: str, repeat: int) -> dict:
     from kg.extract import _paragraph_text
     from kg.ingest import read_documents
     from kg.nlp import load_pipeline
+    from stages import cpu_seconds
 
     nlp = load_pipeline()
     documents = read_documents([corpus])
@@ -91,10 +92,10 @@ def child_speed(corpus: str, out: str, repeat: int) -> dict:
     deque(nlp.pipe(texts, batch_size=BATCH_SIZE), maxlen=0)  # warm up
 
     def timed(run: Callable[[], object], wall: list[float], cpu: list[float]) -> None:
-        started, started_cpu = time.perf_counter(), _cpu_seconds()
+        started, started_cpu = time.perf_counter(), cpu_seconds()
         run()
         wall.append(time.perf_counter() - started)
-        cpu.append(_cpu_seconds() - started_cpu)
+        cpu.append(cpu_seconds() - started_cpu)
 
     def bare_run() -> None:
         timed(lambda: deque(nlp.pipe(texts, batch_size=BATCH_SIZE), maxlen=0), bare_times, bare_cpu)
@@ -108,12 +109,6 @@ def child_speed(corpus: str, out: str, repeat: int) -> dict:
             run()
     return {"bare": bare_times, "build": build_times, "bare_cpu": bare_cpu, "build_cpu": build_cpu,
             "paragraphs": len(texts)}
-
-
-def _cpu_seconds() -> float:
-    """CPU seconds this process has used, all its threads together."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def child_dask(corpus: str, out: str, workers: int, repeat: int) -> dict:
@@ -512,12 +507,16 @@ def incremental(args: argparse.Namespace, work: Path, corpus: Path, row) -> None
         rounds.append((full, after_one, nothing))
     for what, which, target in ((f"rebuild, 1 of {args.docs} changed / full", 1, "<= 0.10"),
                                 ("rebuild, nothing changed / full", 2, "<= 0.03")):
-        ratios = sorted(runs[which]["seconds"] / runs[0]["seconds"] for runs in rounds)
-        median = sorted(rounds, key=lambda runs: runs[which]["seconds"] / runs[0]["seconds"])[len(rounds) // 2]
+        def ratio(runs: tuple[dict, dict, dict]) -> float:
+            return runs[which]["seconds"] / runs[0]["seconds"]
+
+        ordered = sorted(rounds, key=ratio)
+        ratios = [ratio(runs) for runs in ordered]
+        middle = ordered[len(ordered) // 2]
         row(what, f"{statistics.median(ratios):.3f}", target,
             f"median of {len(ratios)} rounds ({', '.join(f'{r:.3f}' for r in ratios)}); middle round "
-            f"{median[which]['seconds']:.2f} s / {median[0]['seconds']:.1f} s, "
-            f"{median[which]['extracted']} extracted")
+            f"{middle[which]['seconds']:.2f} s / {middle[0]['seconds']:.1f} s, "
+            f"{middle[which]['extracted']} extracted")
 
 
 def dask_scaling(args: argparse.Namespace, work: Path, corpus: Path, row) -> str:
