@@ -55,3 +55,10 @@ class QueryError(CckgError):
     """A SPARQL query is malformed or cannot be run."""
 
     exit_code = 4
+
+
+class ExecutorError(CckgError):
+    """Extraction could not run where it was sent: a Dask scheduler that cannot be reached or
+    has no workers, or a worker process that died (killed for memory, say)."""
+
+    exit_code = 5

@@ -12,11 +12,12 @@ import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import CckgError
+from kg.errors import CckgError, ExecutorError
 from kg.extract import extract_document
 from kg.extract import _paragraph_text as paragraph_text
 from kg.types import DocumentFacts, SourceDocument
@@ -74,6 +75,8 @@ def extract_all(documents: Sequence[SourceDocument], *, jobs: int = 1, executor:
     """
     if executor not in EXECUTORS:
         raise CckgError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if scheduler is not None and executor != "dask":  # else the build would quietly run here instead
+        raise CckgError(f"--scheduler {scheduler} is for --executor dask, not {executor}")
     if not documents:
         return iter(())
     if executor == "dask":
@@ -102,8 +105,12 @@ def _extract_in_processes(documents: Sequence[SourceDocument], jobs: int,
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
                              initializer=initializer) as pool:
         futures = [pool.submit(extract_chunk, chunk) for chunk in chunks]
-        for future in as_completed(futures):
-            yield from future.result()
+        try:
+            for future in as_completed(futures):
+                yield from future.result()
+        except BrokenProcessPool as err:  # a worker killed (out of memory, say): the others are stopped too
+            raise ExecutorError(f"a worker process of --jobs {jobs} died extracting documents ({err}); "
+                                "it may have been short of memory: try fewer --jobs") from err
 
 
 def _chunks(documents: Sequence[SourceDocument], jobs: int) -> list[list[SourceDocument]]:
