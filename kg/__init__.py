@@ -36,11 +36,12 @@ def __dir__() -> list[str]:
 
 
 def open_graph(build_dir: str | Path, *, in_memory: bool = False) -> KnowledgeGraph:
-    """Open the graph that `kg build` wrote into `build_dir`.
+    """Open the graph that `kg build` wrote into `build_dir`, or the graph on the SPARQL
+    server whose URL it is (`kg build --store URL`: `open_graph("http://host:7878")`).
 
-    With `in_memory`, a copy of it in memory: queries reading much of a large graph run
-    several times faster, for about 9 s of loading and 400 MB per million triples; the
-    copy does not see later builds.
+    With `in_memory`, a copy of a build folder's graph in memory: queries reading much of a
+    large graph run several times faster, for about 9 s of loading and 400 MB per million
+    triples; the copy does not see later builds.
     """
     return KnowledgeGraph.open(build_dir, in_memory=in_memory)
 

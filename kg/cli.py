@@ -123,8 +123,6 @@ def query(
     """Run a SPARQL query (or a saved one) on a built graph and print the results."""
     import kg
     from kg import saved_queries
-    from kg.remote import is_url, remote_dataset
-
     if list_saved:
         for entry in saved_queries.saved_queries():
             usage = " ".join(f"[--param {p.name}=...]" for p in entry.params)
@@ -132,7 +130,7 @@ def query(
         return
     if (sparql is None) == (saved is None):
         raise QueryError("give either a SPARQL query (or .rq file) or --saved NAME")
-    graph = kg.KnowledgeGraph(remote_dataset(build_dir)) if is_url(build_dir) else kg.open_graph(build_dir)
+    graph = kg.open_graph(build_dir)
     if saved is not None:
         result = saved_queries.run_saved_query(graph, saved, saved_queries.parse_param_options(params),
                                                limit=saved_queries.PAGE_SIZE if limit is None else limit,

@@ -1,6 +1,7 @@
 """`KnowledgeGraph`: a built graph, its summary, and the ways to read it."""
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -13,7 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 from rdflib.query import Result, ResultRow
 from rdflib.term import Variable
 
-from kg.errors import QueryError
+from kg.errors import QueryError, StoreError
 from kg.namespace import CCKG, ID, SCHEMA, WIKIDATA
 from kg.publish import recover_if_idle
 from kg.rdf import Quad
@@ -55,17 +56,30 @@ class KnowledgeGraph:
         0
     """
 
-    def __init__(self, dataset: Dataset, *, path: Path | None = None, summary: BuildSummary | None = None):
+    def __init__(self, dataset: Dataset, *, path: Path | None = None, summary: BuildSummary | None = None,
+                 url: str | None = None):
         self.dataset = dataset
         self.path = path
         self.summary = summary
+        self.url = url  # a SPARQL server's (`kg.remote`): queries go to its endpoint
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
 
     @classmethod
     def open(cls, build_dir: str | Path, *, in_memory: bool = False) -> KnowledgeGraph:
         """Open the graph that `kg build` wrote into `build_dir` (`in_memory`: a copy of it
-        in memory, for many queries over a large graph; see `kg.store.open_dataset`)."""
+        in memory, for many queries over a large graph; see `kg.store.open_dataset`), or
+        the graph on the SPARQL server whose URL `build_dir` is (`kg build --store URL`).
+
+        Raises:
+            StoreError: there is no store in `build_dir`; `in_memory` asked of a server.
+        """
+        from kg.remote import is_url, remote_dataset
+
+        if is_url(build_dir):
+            if in_memory:
+                raise StoreError(f"{build_dir}: a copy in memory is made of a build folder's store, not a server's")
+            return cls(remote_dataset(str(build_dir)), url=str(build_dir))
         build_dir = Path(build_dir)
         recover_if_idle(build_dir)
         return cls(open_dataset(build_dir / STORE_DIR, in_memory=in_memory), path=build_dir)
@@ -91,6 +105,8 @@ class KnowledgeGraph:
             sparql = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
                       f"{{ ({' '.join(t.n3() for t in terms)}) }}")
         try:
+            if self.url is not None:
+                return _remote_result(self.url, sparql)
             inner = oxigraph_store(self.dataset)
             if inner is not None and getattr(self.dataset, "default_union", False):
                 return _select_on(inner, sparql, {**dict(self.dataset.namespaces()), **PREFIXES})
@@ -101,6 +117,25 @@ class KnowledgeGraph:
     def triples(self) -> Iterable[tuple]:
         """Every triple of the union of all named graphs."""
         return self.dataset.triples((None, None, None))
+
+
+def _remote_result(url: str, sparql: str) -> Result:
+    """Run `sparql` on the server at `url`, as an rdflib Result.
+
+    The cckg prefixes that the query uses without declaring are declared before it, on its
+    first line, so that the server's messages still give the query's own line numbers.
+    """
+    from kg.remote import RESULTS_GRAPH, remote_query
+
+    declared = set(re.findall(r"(?i)\bPREFIX\s+([\w-]*):", sparql))
+    prologue = "".join(f"PREFIX {prefix}: <{namespace}> " for prefix, namespace in PREFIXES.items()
+                       if prefix not in declared and re.search(rf"(?<![\w-]){re.escape(prefix)}:", sparql))
+    media_type, body = remote_query(url, prologue + sparql)
+    if media_type == RESULTS_GRAPH:
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=body.decode("utf-8"), format="nt")
+        return result
+    return Result.parse(io.BytesIO(body), format="json")
 
 
 def _select_on(store, sparql: str, prefixes: Mapping[str, str]) -> Result:

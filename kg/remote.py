@@ -4,9 +4,10 @@ The graph goes to the server as one named graph per document (plus the shared ac
 ontology graphs), each sent with an HTTP `PUT` of N-Triples. What was sent is remembered
 beside the extraction cache (a digest per graph and server), so a rebuild sends only the
 graphs whose content changed and `DELETE`s the graphs of documents no longer there.
-Reading goes through the server's SPARQL query endpoint (rdflib's `SPARQLStore`); the
-server must answer queries over the union of its graphs (Oxigraph: `serve
---union-default-graph`; Fuseki: `unionDefaultGraph`; GraphDB does by default).
+Reading goes through the server's SPARQL query endpoint (`remote_query`: `kg query`,
+`kg serve` and `kg analyze` given the URL, and `kg.open_graph(URL)`); the server must answer
+queries over the union of its graphs (Oxigraph: `serve --union-default-graph`; Fuseki:
+`unionDefaultGraph`; GraphDB does by default).
 
 URLs: an Oxigraph server's base (`http://host:7878`, meaning `/store` and `/query`), or a
 Graph Store endpoint: Fuseki's `http://host:3030/ds/data`, GraphDB's
@@ -28,12 +29,15 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.namespace import ID
 from kg.rdf import OxTerm, Quad
 from kg.store import rdflib_to_ox
 
 TIMEOUT_S = 60
+#: What `remote_query` accepts: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE.
+RESULTS_JSON = "application/sparql-results+json"
+RESULTS_GRAPH = "application/n-triples"
 
 
 def is_url(location: object) -> bool:
@@ -130,6 +134,52 @@ class _NTriplesTerms:
 
     def iri(self, term) -> str:
         return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def put_graph(url: str, graph: str, triples: Iterable[tuple]) -> None:
+    """Replace the named `graph` (an IRI) on the server at `url` with `triples` (of rdflib's
+    or Oxigraph's terms).
+
+    Raises:
+        StoreError: the server cannot be reached or refuses the request.
+    """
+    text = _NTriplesTerms()
+    body = "".join(sorted({f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples})).encode("utf-8")
+    _request("PUT", Endpoints.of(url).store, graph, body)
+
+
+def remote_query(url: str, sparql: str, *, default_graphs: Iterable[str] = (),
+                 named_graphs: Iterable[str] = ()) -> tuple[str, bytes]:
+    """Run a query on the SPARQL endpoint of the server at `url` (SPARQL 1.1 Protocol, POST).
+
+    Returns:
+        The answer's media type (`RESULTS_JSON` or `RESULTS_GRAPH`) and body.
+
+    Raises:
+        QueryError: the server finds the query malformed (its message is given).
+        StoreError: the server cannot be reached or fails otherwise.
+    """
+    endpoint = Endpoints.of(url).query
+    fields = [("query", sparql), *(("default-graph-uri", g) for g in default_graphs),
+              *(("named-graph-uri", g) for g in named_graphs)]
+    request = urllib.request.Request(endpoint, data=urllib.parse.urlencode(fields).encode("utf-8"), headers={
+        "Accept": f"{RESULTS_JSON}, {RESULTS_GRAPH};q=0.9",
+        "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+            media_type = response.headers.get_content_type()
+            body = response.read()
+    except urllib.error.HTTPError as err:
+        message = " ".join(err.read().decode("utf-8", "replace").split())[:500]
+        if err.code == 400:
+            raise QueryError(f"malformed query: {message or err.reason}") from err
+        raise StoreError(f"{endpoint}: the server refused the query ({err.code} {err.reason}"
+                         f"{': ' + message if message else ''})") from err
+    except (urllib.error.URLError, OSError) as err:
+        raise StoreError(f"{endpoint}: cannot reach the graph server ({getattr(err, 'reason', err)})") from err
+    if media_type not in {RESULTS_JSON, "application/json", RESULTS_GRAPH, "text/plain"}:
+        raise StoreError(f"{endpoint}: the server answered in {media_type}, not SPARQL JSON results or N-Triples")
+    return (RESULTS_GRAPH if media_type in {RESULTS_GRAPH, "text/plain"} else RESULTS_JSON), body
 
 
 def remote_dataset(url: str) -> Dataset:

@@ -1,4 +1,4 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over a built store, and a query page.
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over a built store (or a SPARQL server), and a query page.
 
 Routes:
 
@@ -39,8 +39,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 from kg.graph import PREFIXES
+from kg.remote import RESULTS_GRAPH, is_url, remote_query
 from kg.saved_queries import saved_queries
 from kg.store import STORE_DIR
 
@@ -105,7 +106,9 @@ class Reply:
 
 
 class SparqlEndpoint:
-    """Answers SPARQL queries on the store of a build folder, read-only.
+    """Answers SPARQL queries on the store of a build folder, read-only, or on the SPARQL
+    server whose URL `build_dir` is (`kg build --store URL`): the query is sent there, and
+    its answer checked and written here as a local one is.
 
     Examples:
         >>> pick_media_type("text/csv;q=0.5, application/sparql-results+json", RESULT_FORMATS)
@@ -113,12 +116,17 @@ class SparqlEndpoint:
     """
 
     def __init__(self, build_dir: str | Path, *, max_rows: int | None = None):
-        self.store_path = Path(build_dir) / STORE_DIR
+        self.url = str(build_dir) if is_url(build_dir) else None
+        self.store_path = None if self.url else Path(build_dir) / STORE_DIR
         self.max_rows = max_rows
         self._lock = threading.Lock()
         self._store: ox.Store | None = None
         self._store_id: tuple[int, int] | None = None
-        self.store()  # fail now, not at the first request, where there is no store
+        # fail now, not at the first request, where there is no store or no server
+        if self.url:
+            remote_query(self.url, "ASK {}")
+        else:
+            self.store()
 
     def store(self) -> ox.Store:
         """The store, opened again where `kg build` has swapped in a new one since."""
@@ -141,6 +149,8 @@ class SparqlEndpoint:
 
         An answer of more than `max_rows` rows (or triples) is an error, not a cut-short answer.
         """
+        if self.url:
+            return self._answer_remote(query, accept, default_graphs, named_graphs)
         graphs = {"default_graph": [ox.NamedNode(g) for g in default_graphs]} if default_graphs else \
             {"use_default_graph_as_union": True}
         if named_graphs:
@@ -157,8 +167,25 @@ class SparqlEndpoint:
             return Reply.text(HTTPStatus.BAD_REQUEST, f"bad request: {err}")
         return self._serialize(results, accept)
 
+    def _answer_remote(self, query: str, accept: str, default_graphs: list[str], named_graphs: list[str]) -> Reply:
+        if looks_like_update(query):  # the server's query endpoint would refuse it too, less plainly
+            return refuse_update()
+        try:
+            media_type, body = remote_query(self.url, query, default_graphs=default_graphs, named_graphs=named_graphs)
+            results = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if media_type == RESULTS_GRAPH else \
+                ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except QueryError as err:
+            return Reply.text(HTTPStatus.BAD_REQUEST, str(err))
+        except StoreError as err:
+            return Reply.text(HTTPStatus.BAD_GATEWAY, str(err))
+        except (SyntaxError, ValueError) as err:
+            return Reply.text(HTTPStatus.BAD_GATEWAY, f"{self.url}: the server's answer cannot be read ({err})")
+        return self._serialize(results, accept)
+
     def _serialize(self, results, accept: str) -> Reply:
-        formats = GRAPH_FORMATS if isinstance(results, ox.QueryTriples) else RESULT_FORMATS
+        # a graph: a CONSTRUCT's or DESCRIBE's triples (pyoxigraph's, or a server's, parsed)
+        graph = not isinstance(results, (ox.QuerySolutions, ox.QueryBoolean))
+        formats = GRAPH_FORMATS if graph else RESULT_FORMATS
         media_type = pick_media_type(accept, formats)
         if media_type is None:
             return Reply.text(HTTPStatus.NOT_ACCEPTABLE, f"cannot answer in {accept!r}; "

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,9 +15,14 @@ from typer.testing import CliRunner
 
 import kg
 import kg.pipeline
+from kg.analysis import write_back
 from kg.cli import app
+from kg.errors import QueryError, StoreError
 from kg.graph import KnowledgeGraph
 from kg.remote import Endpoints, push_graphs, remote_dataset
+from kg.saved_queries import run_saved_query
+
+from conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +113,92 @@ def test_rebuild_sends_only_the_graphs_that_changed(server, tmp_path, monkeypatc
 ])
 def test_endpoints_of_each_server_kind(url, store, query):
     assert Endpoints.of(url) == Endpoints(store, query)
+
+
+AID = {"a.txt": "Aid\n\nOn March 3, 2020, Japan donated 20,000 masks to China. China thanked Japan.\n",
+       "b.txt": "Aid\n\nOn April 2, 2020, China sent 5,000 test kits to Japan.\n",
+       "c.txt": "Aid\n\nGermany gave 5 million euros to Iran on March 10, 2020.\n"}
+
+
+@pytest.fixture()
+def built_to_server(server, tmp_path):
+    """A build folder and the server it sent its graph to (`kg build --store`)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in AID.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    kg.build([folder], tmp_path / "out", formats=["nt"], store=server)
+    return tmp_path / "out", server
+
+
+def test_saved_queries_and_analysis_read_the_server_as_the_build(built_to_server):
+    out, server = built_to_server
+    local, remote = kg.open_graph(out), kg.open_graph(server)
+    assert remote.url == server
+    for name in ("who-gave-to-whom", "mutual-aid-pairs", "aid-by-month"):
+        rows = [list(map(str, row)) for row in run_saved_query(remote, name)]
+        assert rows and rows == [list(map(str, row)) for row in run_saved_query(local, name)]
+    on_server, on_build = kg.analyze(remote), kg.analyze(local)
+    assert on_server.reciprocity == on_build.reciprocity == 2 / 3  # Japan–China given both ways, Germany–Iran not
+    assert on_server.to_dict(10) == on_build.to_dict(10)
+    written = write_back(remote, on_server)
+    assert written > 0 and count(server, "https://w3id.org/cckg/id/graph/analysis") == written
+
+
+def test_kg_analyze_of_a_server_url(built_to_server, tmp_path, monkeypatch):
+    out, server = built_to_server
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["analyze", server, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "analysis" / "analysis.json").is_file()  # beside the user, there being no build folder
+    assert count(server, "https://w3id.org/cckg/id/graph/analysis") > 0
+
+
+def test_kg_serve_of_a_server_url_answers_as_for_the_build(built_to_server, server_process):
+    out, server = built_to_server
+    select = "SELECT ?d ?r WHERE { ?f a cckg:AidFlow ; cckg:donor/rdfs:label ?d ; cckg:recipient/rdfs:label ?r } " \
+             "ORDER BY ?d"
+    construct = "CONSTRUCT WHERE { ?c a cckg:Country } "
+    answers = []
+    for location in (out, server):
+        with server_process(lambda port, where=location: [sys.executable, "-m", "kg.cli", "serve", str(where),
+                                                           "--port", str(port), "--quiet"]) as base:
+            answers.append([
+                ask(base, PREFIXES + select, "text/csv"),
+                ask(base, PREFIXES + construct, "application/n-triples"),
+                ask(base, "SELEC ?x", "text/csv"),
+                ask(base, "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "text/csv")])
+    on_build, on_server = answers
+    assert on_server[0] == on_build[0] == (200, "d,r\r\nChina,Japan\r\nGermany,Iran\r\nJapan,China\r\n")
+    assert on_server[1][0] == 200 and sorted(on_server[1][1].splitlines()) == sorted(on_build[1][1].splitlines())
+    assert on_server[2][0] == 400 and on_server[2][1].startswith("malformed query: ")
+    assert on_server[3][0] == 403 and on_server[3] == on_build[3]
+
+
+@pytest.mark.parametrize("command", [["query", "{url}", "ASK {}"], ["analyze", "{url}"], ["serve", "{url}"]])
+def test_an_unreachable_server_is_one_line_and_exit_code_3(command):
+    url = f"http://127.0.0.1:{free_port()}"
+    result = subprocess.run([sys.executable, "-m", "kg.cli", *(part.replace("{url}", url) for part in command)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == StoreError.exit_code == 3
+    assert result.stderr.splitlines() == [f"error: {url}/query: cannot reach the graph server "
+                                          "([Errno 111] Connection refused)"]
+
+
+def test_a_query_the_server_finds_malformed_gets_its_message(server):
+    with pytest.raises(QueryError, match=r"^malformed query: .*1:"):
+        kg.query(kg.open_graph(server), "SELEC ?x WHERE { }")
+
+
+PREFIXES = "PREFIX cckg: <https://w3id.org/cckg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+
+
+def ask(base: str, query: str, accept: str) -> tuple[int, str]:
+    """(status, body) of a query POSTed to a `kg serve` at `base`."""
+    request = urllib.request.Request(base + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

@@ -179,12 +179,21 @@ def _decimal(value: float) -> Literal:
 def write_back(target: KnowledgeGraph | str | Path, result: AnalysisResult) -> int:
     """Replace the analysis named graph of a built graph's store with `result`'s scores.
 
-    `target` is the build folder (or a graph opened from one). Returns the number of quads
-    written. Raises `StoreError` when the store is missing or cannot be opened for writing.
+    `target` is the build folder or the URL of the SPARQL server holding the graph (or a
+    graph opened from either; a server's graph is sent with the Graph Store Protocol).
+    Returns the number of quads written. Raises `StoreError` when the store is missing or
+    cannot be opened for writing, or the server refuses the graph.
     """
     import pyoxigraph as ox
     from oxrdflib._converter import to_ox
 
+    from kg.remote import is_url, put_graph
+
+    url = target.url if isinstance(target, KnowledgeGraph) else str(target) if is_url(target) else None
+    if url is not None:
+        triples = [triple for *triple, _ in analysis_quads(result)]
+        put_graph(url, str(ANALYSIS_GRAPH), triples)
+        return len(triples)
     build_dir = target.path if isinstance(target, KnowledgeGraph) else Path(target)
     if build_dir is None or not (Path(build_dir) / STORE_DIR).is_dir():
         raise StoreError(f"{build_dir}: no graph store here (run `kg build` first)")

@@ -50,13 +50,14 @@ class AnalysisFormat(str, Enum):
 
 @app.command()
 def analyze(
-    build_dir: Path = typer.Argument(..., help="Folder written by `kg build`."),
+    build_dir: str = typer.Argument(..., help="Folder written by `kg build`, or a SPARQL server's URL (--store)."),
     by: Window | None = typer.Option(None, "--by", help="Also measure within time windows."),
     fmt: AnalysisFormat = typer.Option(AnalysisFormat.table, "--format", "-f",
                                        help="table: print tables; csv, json: write files to --out "
                                             "(json is printed too)."),
     out: Path | None = typer.Option(None, "--out", "-o",
-                                    help="Folder for csv/json files [default: BUILD_DIR/analysis]."),
+                                    help="Folder for csv/json files [default: BUILD_DIR/analysis; "
+                                         "for a server, ./analysis]."),
     roll_up: bool = typer.Option(True, "--roll-up/--no-roll-up",
                                  help="Count sub-national governments and organizations as their country."),
     weight: Weight = typer.Option(Weight.flows, "--weight", "-w", help="Edge weight of the aid network."),
@@ -67,16 +68,20 @@ def analyze(
     """Reciprocity, centrality and communities of the aid and interaction networks."""
     import kg
     from kg.analysis import write_back as write_scores
+    from kg.remote import is_url
 
-    result = kg.analyze(build_dir, roll_up=roll_up, by=by.value if by else None, weight=weight.value)
+    graph = kg.open_graph(build_dir)
+    result = kg.analyze(graph, roll_up=roll_up, by=by.value if by else None, weight=weight.value)
     notes = Console(stderr=True) if fmt is AnalysisFormat.json else console
     if write_back:
-        count = write_scores(build_dir, result)
-        notes.print(f"wrote {count} analysis triples into {build_dir / 'store'} (graph id/graph/analysis)")
+        count = write_scores(graph, result)
+        store = build_dir if graph.url else Path(build_dir) / "store"
+        notes.print(f"wrote {count} analysis triples into {store} (graph id/graph/analysis)")
     if fmt is AnalysisFormat.table:
         print_tables(result, top)
     else:
-        write_files(result, out or build_dir / "analysis", fmt, top, notes)
+        write_files(result, out or (Path("analysis") if is_url(build_dir) else Path(build_dir) / "analysis"),
+                    fmt, top, notes)
 
 
 def write_files(result, folder: Path, fmt: AnalysisFormat, top: int, notes: Console) -> None:

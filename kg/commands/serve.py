@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import signal
-from pathlib import Path
 
 import typer
 
@@ -12,7 +11,7 @@ from kg.server import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, make_server
 
 @app.command()
 def serve(
-    build_dir: Path = typer.Argument(..., help="Folder written by `kg build`."),
+    build_dir: str = typer.Argument(..., help="Folder written by `kg build`, or a SPARQL server's URL (--store)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only)."),
     port: int = typer.Option(7878, "--port", min=0, max=65535, help="Port to listen on."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.1, metavar="SECONDS",
@@ -21,7 +20,9 @@ def serve(
                                  help="Refuse an answer of more rows (or triples) than this (the answer is 422)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not log each request."),
 ) -> None:
-    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page at /."""
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with a query page at /.
+
+    Given a server's URL, queries are sent to that server, within this endpoint's limits."""
     server = make_server(build_dir, host, port, quiet=quiet, timeout=timeout, max_rows=max_rows)
     bound_host, bound_port = server.server_address[:2]
     console.print(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  "
