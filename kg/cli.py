@@ -173,7 +173,8 @@ def print_rows(names: list[str], rows: list[list[str]], fmt: TableFormat) -> Non
 
 
 @app.command()
-def validate(build_dir: Path = typer.Argument(..., help="Folder written by `kg build`.")) -> None:
+def validate(build_dir: str = typer.Argument(..., help="Folder written by `kg build`, or a SPARQL server's URL "
+                                                       "(--store).")) -> None:
     """Check the built graph against the SHACL shapes; exit 1 on any violation."""
     import kg
 

@@ -116,6 +116,8 @@ class KnowledgeGraph:
 
     def triples(self) -> Iterable[tuple]:
         """Every triple of the union of all named graphs."""
+        if self.url is not None:  # one CONSTRUCT, not rdflib's SPARQLStore (which hides why a request failed)
+            return _remote_result(self.url, "CONSTRUCT WHERE { ?s ?p ?o }").graph.triples((None, None, None))
         return self.dataset.triples((None, None, None))
 
 

@@ -131,7 +131,7 @@ def built_to_server(server, tmp_path):
     return tmp_path / "out", server
 
 
-def test_saved_queries_and_analysis_read_the_server_as_the_build(built_to_server):
+def test_saved_queries_analysis_and_validation_read_the_server_as_the_build(built_to_server):
     out, server = built_to_server
     local, remote = kg.open_graph(out), kg.open_graph(server)
     assert remote.url == server
@@ -141,6 +141,8 @@ def test_saved_queries_and_analysis_read_the_server_as_the_build(built_to_server
     on_server, on_build = kg.analyze(remote), kg.analyze(local)
     assert on_server.reciprocity == on_build.reciprocity == 2 / 3  # Japan–China given both ways, Germany–Iran not
     assert on_server.to_dict(10) == on_build.to_dict(10)
+    assert kg.validate(remote) == kg.validate(local)  # the whole graph read back: conforms, as the build does
+    assert kg.validate(remote).conforms
     written = write_back(remote, on_server)
     assert written > 0 and count(server, "https://w3id.org/cckg/id/graph/analysis") == written
 
@@ -175,7 +177,8 @@ def test_kg_serve_of_a_server_url_answers_as_for_the_build(built_to_server, serv
     assert on_server[3][0] == 403 and on_server[3] == on_build[3]
 
 
-@pytest.mark.parametrize("command", [["query", "{url}", "ASK {}"], ["analyze", "{url}"], ["serve", "{url}"]])
+@pytest.mark.parametrize("command", [["query", "{url}", "ASK {}"], ["analyze", "{url}"], ["serve", "{url}"],
+                                     ["validate", "{url}"]])
 def test_an_unreachable_server_is_one_line_and_exit_code_3(command):
     url = f"http://127.0.0.1:{free_port()}"
     result = subprocess.run([sys.executable, "-m", "kg.cli", *(part.replace("{url}", url) for part in command)],
