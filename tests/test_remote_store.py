@@ -147,13 +147,18 @@ def test_saved_queries_analysis_and_validation_read_the_server_as_the_build(buil
     assert written > 0 and count(server, "https://w3id.org/cckg/id/graph/analysis") == written
 
 
-def test_kg_analyze_of_a_server_url(built_to_server, tmp_path, monkeypatch):
+def test_kg_analyze_and_kg_viz_of_a_server_url(built_to_server, tmp_path, monkeypatch):
     out, server = built_to_server
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["analyze", server, "--format", "json"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "analysis" / "analysis.json").is_file()  # beside the user, there being no build folder
     assert count(server, "https://w3id.org/cckg/id/graph/analysis") > 0
+    for location in (server, str(out)):
+        result = CliRunner().invoke(app, ["viz", location])
+        assert result.exit_code == 0, result.output
+    pages = {path.name: path.read_bytes() for path in (tmp_path / "pages").iterdir()}
+    assert "index.html" in pages and pages == {path.name: path.read_bytes() for path in (out / "pages").iterdir()}
 
 
 def test_kg_serve_of_a_server_url_answers_as_for_the_build(built_to_server, server_process):
@@ -178,7 +183,7 @@ def test_kg_serve_of_a_server_url_answers_as_for_the_build(built_to_server, serv
 
 
 @pytest.mark.parametrize("command", [["query", "{url}", "ASK {}"], ["analyze", "{url}"], ["serve", "{url}"],
-                                     ["validate", "{url}"]])
+                                     ["validate", "{url}"], ["viz", "{url}"]])
 def test_an_unreachable_server_is_one_line_and_exit_code_3(command):
     url = f"http://127.0.0.1:{free_port()}"
     result = subprocess.run([sys.executable, "-m", "kg.cli", *(part.replace("{url}", url) for part in command)],
