@@ -157,8 +157,9 @@ def test_kg_analyze_and_kg_viz_of_a_server_url(built_to_server, tmp_path, monkey
     for location in (server, str(out)):
         result = CliRunner().invoke(app, ["viz", location])
         assert result.exit_code == 0, result.output
-    pages = {path.name: path.read_bytes() for path in (tmp_path / "pages").iterdir()}
-    assert "index.html" in pages and pages == {path.name: path.read_bytes() for path in (out / "pages").iterdir()}
+    pages, built_pages = ({str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*")
+                           if path.is_file()} for folder in (tmp_path / "pages", out / "pages"))
+    assert "index.html" in pages and pages == built_pages
 
 
 def test_kg_serve_of_a_server_url_answers_as_for_the_build(built_to_server, server_process):
