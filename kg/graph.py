@@ -72,13 +72,15 @@ class KnowledgeGraph:
         the graph on the SPARQL server whose URL `build_dir` is (`kg build --store URL`).
 
         Raises:
-            StoreError: there is no store in `build_dir`; `in_memory` asked of a server.
+            StoreError: there is no store in `build_dir`, or no server answers at its URL;
+                `in_memory` asked of a server.
         """
-        from kg.remote import is_url, remote_dataset
+        from kg.remote import is_url, remote_dataset, remote_query
 
         if is_url(build_dir):
             if in_memory:
                 raise StoreError(f"{build_dir}: a copy in memory is made of a build folder's store, not a server's")
+            remote_query(str(build_dir), "ASK {}")  # fail now, as for a folder without a store, not at first use
             return cls(remote_dataset(str(build_dir)), url=str(build_dir))
         build_dir = Path(build_dir)
         recover_if_idle(build_dir)

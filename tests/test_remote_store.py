@@ -185,13 +185,14 @@ def test_kg_serve_of_a_server_url_answers_as_for_the_build(built_to_server, serv
 
 @pytest.mark.parametrize("command", [["query", "{url}", "ASK {}"], ["analyze", "{url}"], ["serve", "{url}"],
                                      ["validate", "{url}"], ["viz", "{url}"]])
-def test_an_unreachable_server_is_one_line_and_exit_code_3(command):
+def test_an_unreachable_server_is_one_line_and_exit_code_3(command, tmp_path):
     url = f"http://127.0.0.1:{free_port()}"
     result = subprocess.run([sys.executable, "-m", "kg.cli", *(part.replace("{url}", url) for part in command)],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert result.returncode == StoreError.exit_code == 3
     assert result.stderr.splitlines() == [f"error: {url}/query: cannot reach the graph server "
                                           "([Errno 111] Connection refused)"]
+    assert not list(tmp_path.iterdir())  # no pages, no analysis files begun
 
 
 def test_a_query_the_server_finds_malformed_gets_its_message(server):
