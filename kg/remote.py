@@ -103,12 +103,14 @@ def push_graphs(quads: Iterable[Quad | tuple[OxTerm, ...]], url: str, state_dir:
     sent_before = _read_state(state_file)
     digests = {g: hashlib.sha256(body).hexdigest() for g, body in bodies.items()}
     counts = {"sent": 0, "unchanged": 0, "deleted": 0}
-    for graph in sorted(set(_server_graphs(endpoints)) | set(sent_before)):
+    on_server = set(_server_graphs(endpoints))
+    for graph in sorted(on_server | set(sent_before)):
         if graph not in bodies and graph.startswith(str(ID)):
             _request("DELETE", endpoints.store, graph, missing_ok=True)
             counts["deleted"] += 1
     for graph, body in sorted(bodies.items()):
-        if sent_before.get(graph) == digests[graph]:
+        # sent before, and still there: a server emptied or a graph dropped since gets it again
+        if sent_before.get(graph) == digests[graph] and graph in on_server:
             counts["unchanged"] += 1
             continue
         _request("PUT", endpoints.store, graph, body)

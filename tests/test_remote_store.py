@@ -65,6 +65,15 @@ def test_graphs_are_sent_once_replaced_when_changed_and_deleted_when_gone(server
     assert count(server) == 3 and count(server, G2) == 0
 
 
+def test_a_graph_dropped_on_the_server_is_sent_again(server, tmp_path):
+    state = tmp_path / "state"
+    push_graphs(quads(G1, 3) + quads(G2, 2), server, state)
+    urllib.request.urlopen(urllib.request.Request(f"{server}/store?{urllib.parse.urlencode({'graph': G2})}",
+                                                  method="DELETE"), timeout=60)  # behind the builder's back
+    assert push_graphs(quads(G1, 3) + quads(G2, 2), server, state) == {"sent": 1, "unchanged": 1, "deleted": 0}
+    assert count(server, G2) == 2
+
+
 def test_build_to_the_server_reads_back_the_same_graph(server, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
