@@ -124,8 +124,9 @@ def _build(all_documents: list[SourceDocument], out_dir: Path | None, formats: l
         if store:
             push_graphs(quads.oxigraph_terms(), store, None if cache is None or full else cache.folder)
         if out_dir is None:
-            dataset = remote_dataset(store) if store else memory_dataset(quads.ox_quads())
-            return KnowledgeGraph(dataset, summary=summary)
+            if store:
+                return KnowledgeGraph(remote_dataset(store), summary=summary, url=store)
+            return KnowledgeGraph(memory_dataset(quads.ox_quads()), summary=summary)
         state = StoreState(quads.graph_digests)
         before = None if full else StoreState.load(cache.folder / STORE_STATE, out_dir / STORE_DIR)
         staging = begin(out_dir)

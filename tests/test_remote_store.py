@@ -221,3 +221,13 @@ def ask(base: str, query: str, accept: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def test_a_build_to_a_server_alone_returns_the_server_s_graph(server, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(AID["a.txt"], encoding="utf-8")
+    graph = kg.build([folder], store=server)  # no build folder: the server holds the graph
+    assert graph.url == server and len(graph) == count(server)
+    [row] = kg.query(graph, "SELECT ?d WHERE { ?f a cckg:AidFlow ; cckg:donor/rdfs:label ?d }")
+    assert str(row.d) == "Japan"
