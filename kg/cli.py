@@ -123,6 +123,7 @@ def query(
     """Run a SPARQL query (or a saved one) on a built graph and print the results."""
     import kg
     from kg import saved_queries
+
     if list_saved:
         for entry in saved_queries.saved_queries():
             usage = " ".join(f"[--param {p.name}=...]" for p in entry.params)

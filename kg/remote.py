@@ -4,9 +4,9 @@ The graph goes to the server as one named graph per document (plus the shared ac
 ontology graphs), each sent with an HTTP `PUT` of N-Triples. What was sent is remembered
 beside the extraction cache (a digest per graph and server), so a rebuild sends only the
 graphs whose content changed and `DELETE`s the graphs of documents no longer there.
-Reading goes through the server's SPARQL query endpoint (`remote_query`: `kg query`,
-`kg serve` and `kg analyze` given the URL, and `kg.open_graph(URL)`); the server must answer
-queries over the union of its graphs (Oxigraph: `serve --union-default-graph`; Fuseki:
+Reading goes through the server's SPARQL query endpoint (`remote_query`: `kg.open_graph(URL)`
+and every command given the URL instead of a build folder); the server must answer queries
+over the union of its graphs (Oxigraph: `serve --union-default-graph`; Fuseki:
 `unionDefaultGraph`; GraphDB does by default).
 
 URLs: an Oxigraph server's base (`http://host:7878`, meaning `/store` and `/query`), or a

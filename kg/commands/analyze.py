@@ -68,7 +68,6 @@ def analyze(
     """Reciprocity, centrality and communities of the aid and interaction networks."""
     import kg
     from kg.analysis import write_back as write_scores
-    from kg.remote import is_url
 
     graph = kg.open_graph(build_dir)
     result = kg.analyze(graph, roll_up=roll_up, by=by.value if by else None, weight=weight.value)
@@ -80,8 +79,8 @@ def analyze(
     if fmt is AnalysisFormat.table:
         print_tables(result, top)
     else:
-        write_files(result, out or (Path("analysis") if is_url(build_dir) else Path(build_dir) / "analysis"),
-                    fmt, top, notes)
+        folder = out or (Path("analysis") if graph.url else Path(build_dir) / "analysis")
+        write_files(result, folder, fmt, top, notes)
 
 
 def write_files(result, folder: Path, fmt: AnalysisFormat, top: int, notes: Console) -> None:
