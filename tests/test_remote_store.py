@@ -129,6 +129,20 @@ AID = {"a.txt": "Aid\n\nOn March 3, 2020, Japan donated 20,000 masks to China. C
        "c.txt": "Aid\n\nGermany gave 5 million euros to Iran on March 10, 2020.\n"}
 
 
+PREFIXES = "PREFIX cckg: <https://w3id.org/cckg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+
+
+def ask(base: str, query: str, accept: str) -> tuple[int, str]:
+    """(status, body) of a query POSTed to a `kg serve` at `base`."""
+    request = urllib.request.Request(base + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
 @pytest.fixture()
 def built_to_server(server, tmp_path):
     """A build folder and the server it sent its graph to (`kg build --store`)."""
@@ -207,20 +221,6 @@ def test_an_unreachable_server_is_one_line_and_exit_code_3(command, tmp_path):
 def test_a_query_the_server_finds_malformed_gets_its_message(server):
     with pytest.raises(QueryError, match=r"^malformed query: .*1:"):
         kg.query(kg.open_graph(server), "SELEC ?x WHERE { }")
-
-
-PREFIXES = "PREFIX cckg: <https://w3id.org/cckg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-
-
-def ask(base: str, query: str, accept: str) -> tuple[int, str]:
-    """(status, body) of a query POSTed to a `kg serve` at `base`."""
-    request = urllib.request.Request(base + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
-                                     headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def test_a_build_to_a_server_alone_returns_the_server_s_graph(server, tmp_path):
