@@ -206,10 +206,15 @@ def open_dataset(path: Path, *, read_only: bool = True, in_memory: bool = False)
     except OSError as err:
         raise StoreError(f"{path}: cannot open the graph store ({err})") from err
     if in_memory:
-        copy = ox.Store()
-        copy.bulk_extend(inner)
-        inner = copy
+        inner = memory_copy(inner)
     return Dataset(store=OxigraphStore(store=inner), default_union=True)
+
+
+def memory_copy(store: ox.Store) -> ox.Store:
+    """A copy in memory of an Oxigraph store (about 9 s and 400 MB per million triples)."""
+    copy = ox.Store()
+    copy.bulk_extend(store)
+    return copy
 
 
 def oxigraph_store(dataset: Dataset) -> ox.Store | None:

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 import sys
 import time
 import urllib.error
@@ -480,3 +481,42 @@ def test_query_page_shows_error_messages_as_text_not_markup(limited, query_page)
     assert page.locator("#status *").count() == 0
     assert browser_page.dialogs == []
     assert [e for e in browser_page.errors if "400" not in e] == []
+
+
+def _quads(count: int) -> list[ox.Quad]:
+    graph = ox.NamedNode("https://w3id.org/cckg/id/graph/counted")
+    return [ox.Quad(ox.NamedNode(f"urn:n:{i}"), ox.NamedNode("urn:value"), ox.Literal(str(i)), graph)
+            for i in range(count)]
+
+
+def test_in_memory_answers_as_on_disk_and_sees_a_rebuild(tmp_path, server_process):
+    from kg.store import write_store
+
+    write_store(_quads(30), tmp_path / STORE_DIR)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:value> ?o }"
+    with server_process(kg_serve(tmp_path, "--in-memory")) as memory, server_process(kg_serve(tmp_path)) as disk:
+        answers = [client(base, count).queryAndConvert()["results"]["bindings"][0]["n"]["value"]
+                   for base in (memory, disk)]
+        assert answers == ["30", "30"]
+        write_store(_quads(45), tmp_path / STORE_DIR)  # `kg build` swaps a new store in
+        assert client(memory, count).queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "45"
+
+
+def test_in_memory_is_refused_for_a_server_url():
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "http://127.0.0.1:9", "--in-memory"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3
+    assert result.stderr.splitlines() == ["error: http://127.0.0.1:9: a copy in memory is made of a build folder's "
+                                          "store, not a server's"]
+
+
+def test_in_memory_endpoint_queries_a_copy_never_the_files(tmp_path):
+    from kg.server import SparqlEndpoint
+    from kg.store import write_store
+
+    write_store(_quads(3), tmp_path / STORE_DIR)
+    extra = _quads(4)[3]
+    with pytest.raises(RuntimeError, match="read-write"):  # the store on disk is opened read-only
+        SparqlEndpoint(tmp_path).store().add(extra)
+    SparqlEndpoint(tmp_path, in_memory=True).store().add(extra)  # a copy: writable, and nothing reaches the files
+    assert len(ox.Store.read_only(str(tmp_path / STORE_DIR))) == 3
