@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
@@ -145,8 +145,13 @@ def test_any_bytes_decode_or_are_refused(data):
 
 @INGEST
 @given(mixed_text().map(lambda text: text.encode("utf-8")))
+@example("\ufeffA report opening with an invisible U+FEFF.".encode("utf-8"))
 def test_utf8_text_decodes_to_itself(data):
-    if data.strip():
+    if not data.strip():
+        return
+    if data.startswith("\ufeff".encode("utf-8")):  # a text opening with U+FEFF opens with UTF-8's byte order mark
+        assert decode(data, "fuzz.txt") == (data.decode("utf-8-sig"), "utf-8-sig")
+    else:
         assert decode(data, "fuzz.txt") == (data.decode("utf-8"), "utf-8")
 
 
