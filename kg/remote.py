@@ -172,7 +172,9 @@ def remote_query(url: str, sparql: str, *, default_graphs: Iterable[str] = (),
             media_type = response.headers.get_content_type()
             body = response.read()
     except urllib.error.HTTPError as err:
-        message = " ".join(err.read().decode("utf-8", "replace").split())[:500]
+        # a server's own words (plain text, JSON); not a web page's markup
+        html = err.headers is not None and err.headers.get_content_type() == "text/html"
+        message = "" if html else " ".join(err.read().decode("utf-8", "replace").split())[:500]
         if err.code == 400:
             raise QueryError(f"malformed query: {message or err.reason}") from err
         raise StoreError(f"{endpoint}: the server refused the query ({err.code} {err.reason}"

@@ -1,6 +1,7 @@
 """The remote store: a real `oxigraph serve` on 127.0.0.1, written per document, read by SPARQL."""
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
@@ -231,3 +232,19 @@ def test_a_build_to_a_server_alone_returns_the_server_s_graph(server, tmp_path):
     assert graph.url == server and len(graph) == count(server)
     [row] = kg.query(graph, "SELECT ?d WHERE { ?f a cckg:AidFlow ; cckg:donor/rdfs:label ?d }")
     assert str(row.d) == "Japan"
+
+
+def test_a_web_server_that_is_no_sparql_endpoint_is_named_without_its_page(tmp_path):
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as web:
+        threading.Thread(target=web.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{web.server_address[1]}"
+        try:
+            with pytest.raises(StoreError) as refused:
+                kg.open_graph(url)
+        finally:
+            web.shutdown()
+    assert str(refused.value) == f"{url}/query: the server refused the query (501 Unsupported method ('POST'))"
