@@ -16,8 +16,10 @@ Routes:
   saved queries that the page offers as examples.
 
 Nothing else is served: no path is ever mapped onto a file, so no file outside the query
-page can be read through the server. The store is opened read-only with pyoxigraph, in
-worker processes (see `QueryWorkers`), and opened again when `kg build` swaps in a new one.
+page can be read through the server. The store is opened read-only with pyoxigraph (or
+copied into memory, `--in-memory`), in worker processes (see `QueryWorkers`), and opened
+again when `kg build` swaps in a new one. Given a SPARQL server's URL instead of a build
+folder, the workers send each query there and check and write its answer as their own.
 """
 from __future__ import annotations
 
