@@ -93,11 +93,7 @@ def push_graphs(quads: Iterable[Quad | tuple[OxTerm, ...]], url: str, state_dir:
         StoreError: the server cannot be reached or refuses a request.
     """
     endpoints = Endpoints.of(url)
-    graphs: dict[str, set[str]] = defaultdict(set)
-    text = _NTriplesTerms()
-    for s, p, o, g in quads:
-        graphs[text.iri(g)].add(f"{text(s)} {text(p)} {text(o)} .\n")
-    bodies = {g: "".join(sorted(lines)).encode("utf-8") for g, lines in graphs.items()}
+    bodies = _graph_bodies(quads)
     state_file = state_dir / f"remote-{hashlib.sha256(endpoints.store.encode()).hexdigest()[:16]}.json" \
         if state_dir is not None else None
     sent_before = _read_state(state_file)
@@ -119,6 +115,29 @@ def push_graphs(quads: Iterable[Quad | tuple[OxTerm, ...]], url: str, state_dir:
     return counts
 
 
+def put_graphs(url: str, quads: Iterable[Quad | tuple[OxTerm, ...]], graphs: Iterable[str]) -> None:
+    """Make the named `graphs` (IRIs) on the server at `url` hold the `quads` given for them
+    (of rdflib's or Oxigraph's terms; none: the graph is emptied), leaving its other graphs
+    as they are.
+
+    Raises:
+        StoreError: the server cannot be reached or refuses a request.
+    """
+    store = Endpoints.of(url).store
+    bodies = _graph_bodies(quads)
+    for graph in sorted(graphs):
+        _request("PUT", store, graph, bodies.get(graph, b""))
+
+
+def _graph_bodies(quads: Iterable[Quad | tuple[OxTerm, ...]]) -> dict[str, bytes]:
+    """Each named graph's distinct triples as N-Triples, sorted (the same graph, the same bytes)."""
+    graphs: dict[str, set[str]] = defaultdict(set)
+    text = _NTriplesTerms()
+    for s, p, o, g in quads:
+        graphs[text.iri(g)].add(f"{text(s)} {text(p)} {text(o)} .\n")
+    return {g: "".join(sorted(lines)).encode("utf-8") for g, lines in graphs.items()}
+
+
 class _NTriplesTerms:
     """Terms written as N-Triples, each distinct term once (rdflib's through Oxigraph's)."""
 
@@ -136,18 +155,6 @@ class _NTriplesTerms:
 
     def iri(self, term) -> str:
         return term.value if isinstance(term, ox.NamedNode) else str(term)
-
-
-def put_graph(url: str, graph: str, triples: Iterable[tuple]) -> None:
-    """Replace the named `graph` (an IRI) on the server at `url` with `triples` (of rdflib's
-    or Oxigraph's terms).
-
-    Raises:
-        StoreError: the server cannot be reached or refuses the request.
-    """
-    text = _NTriplesTerms()
-    body = "".join(sorted({f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in triples})).encode("utf-8")
-    _request("PUT", Endpoints.of(url).store, graph, body)
 
 
 def remote_query(url: str, sparql: str, *, default_graphs: Iterable[str] = (),
@@ -168,19 +175,12 @@ def remote_query(url: str, sparql: str, *, default_graphs: Iterable[str] = (),
         "Accept": f"{RESULTS_JSON}, {RESULTS_GRAPH};q=0.9",
         "Content-Type": "application/x-www-form-urlencoded"})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            media_type = response.headers.get_content_type()
-            body = response.read()
-    except urllib.error.HTTPError as err:
-        # a server's own words (plain text, JSON); not a web page's markup
-        html = err.headers is not None and err.headers.get_content_type() == "text/html"
-        message = "" if html else " ".join(err.read().decode("utf-8", "replace").split())[:500]
+        media_type, body = _open(request, endpoint)
+    except _Refused as err:
         if err.code == 400:
-            raise QueryError(f"malformed query: {message or err.reason}") from err
+            raise QueryError(f"malformed query: {err.said or err.reason}") from err
         raise StoreError(f"{endpoint}: the server refused the query ({err.code} {err.reason}"
-                         f"{': ' + message if message else ''})") from err
-    except (urllib.error.URLError, OSError) as err:
-        raise StoreError(f"{endpoint}: cannot reach the graph server ({getattr(err, 'reason', err)})") from err
+                         f"{': ' + err.said if err.said else ''})") from err
     if media_type not in {RESULTS_JSON, "application/json", RESULTS_GRAPH, "text/plain"}:
         raise StoreError(f"{endpoint}: the server answered in {media_type}, not SPARQL JSON results or N-Triples")
     return (RESULTS_GRAPH if media_type in {RESULTS_GRAPH, "text/plain"} else RESULTS_JSON), body
@@ -199,7 +199,7 @@ def _server_graphs(endpoints: Endpoints) -> list[str]:
     request = urllib.request.Request(
         f"{endpoints.query}?{urllib.parse.urlencode({'query': query})}",
         headers={"Accept": "application/sparql-results+json"})
-    rows = json.loads(_open(request, endpoints.query))["results"]["bindings"]
+    rows = json.loads(_open(request, endpoints.query)[1])["results"]["bindings"]
     return [row["g"]["value"] for row in rows]
 
 
@@ -208,17 +208,34 @@ def _request(method: str, store: str, graph: str, body: bytes | None = None, *, 
                                      method=method, headers={"Content-Type": "application/n-triples"})
     try:
         _open(request, store)
-    except StoreError as err:
-        if not (missing_ok and "404" in str(err)):
+    except _Refused as err:
+        if not (missing_ok and err.code == 404):
             raise
 
 
-def _open(request: urllib.request.Request, url: str) -> bytes:
+class _Refused(StoreError):
+    """The server answered a request with an HTTP error: its status, and its own words
+    (a plain-text or JSON body, whitespace folded; not a web page's markup)."""
+
+    def __init__(self, url: str, request: urllib.request.Request, err: urllib.error.HTTPError):
+        self.code, self.reason = err.code, err.reason
+        html = err.headers is not None and err.headers.get_content_type() == "text/html"
+        self.said = "" if html else " ".join(err.read().decode("utf-8", "replace").split())[:500]
+        super().__init__(f"{url}: the server refused {request.get_method()} ({err.code} {err.reason})")
+
+
+def _open(request: urllib.request.Request, url: str) -> tuple[str, bytes]:
+    """The media type and body of the server's answer to `request`.
+
+    Raises:
+        _Refused: the server answered with an HTTP error.
+        StoreError: the server cannot be reached.
+    """
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            return response.read()
+            return response.headers.get_content_type(), response.read()
     except urllib.error.HTTPError as err:
-        raise StoreError(f"{url}: the server refused {request.get_method()} ({err.code} {err.reason})") from err
+        raise _Refused(url, request, err) from err
     except (urllib.error.URLError, OSError) as err:
         raise StoreError(f"{url}: cannot reach the graph server ({getattr(err, 'reason', err)})") from err
 

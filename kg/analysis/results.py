@@ -187,13 +187,13 @@ def write_back(target: KnowledgeGraph | str | Path, result: AnalysisResult) -> i
     import pyoxigraph as ox
     from oxrdflib._converter import to_ox
 
-    from kg.remote import is_url, put_graph
+    from kg.remote import is_url, put_graphs
 
     url = target.url if isinstance(target, KnowledgeGraph) else str(target) if is_url(target) else None
     if url is not None:
-        triples = [triple for *triple, _ in analysis_quads(result)]
-        put_graph(url, str(ANALYSIS_GRAPH), triples)
-        return len(triples)
+        quads = list(analysis_quads(result))
+        put_graphs(url, quads, [str(ANALYSIS_GRAPH)])
+        return len(quads)
     build_dir = target.path if isinstance(target, KnowledgeGraph) else Path(target)
     if build_dir is None or not (Path(build_dir) / STORE_DIR).is_dir():
         raise StoreError(f"{build_dir}: no graph store here (run `kg build` first)")
